@@ -34,15 +34,17 @@ uint64_t BinaryReader::leb_unsigned(unsigned bits) {
     uint8_t b = data_[pos_++];
     unsigned shift = 7 * i;
     if (i == max_bytes - 1) {
-      // Last permitted byte: continuation bit means too long; bits above
-      // `bits` must be zero.
-      if (b & 0x80) {
-        fail("integer representation too long", start);
+      // Last permitted byte. The payload bits above `bits` must be zero,
+      // then a continuation bit means the encoding is too long; checked in
+      // this order because the spec's reference decoder does, and the
+      // testsuite's messages follow it.
+      unsigned used = bits - shift;
+      if (used < 7 && ((b & 0x7F) >> used) != 0) {
+        fail("integer too large", start);
         return 0;
       }
-      unsigned used = bits - shift;
-      if (used < 7 && (b >> used) != 0) {
-        fail("integer too large", start);
+      if (b & 0x80) {
+        fail("integer representation too long", start);
         return 0;
       }
     }
@@ -64,11 +66,9 @@ int64_t BinaryReader::leb_signed(unsigned bits) {
     uint8_t b = data_[pos_++];
     unsigned shift = 7 * i;
     if (i == max_bytes - 1) {
-      if (b & 0x80) {
-        fail("integer representation too long", start);
-        return 0;
-      }
-      // The unused high bits of the last byte must all equal the sign bit.
+      // The unused high payload bits of the last byte must all equal the
+      // sign bit; then a continuation bit means too long (same order as
+      // leb_unsigned).
       unsigned used = bits - shift;  // 1..7 meaningful bits
       if (used < 7) {
         int8_t sext = int8_t(uint8_t(b << 1)) >> 1;  // sign-extend 7 bits
@@ -77,6 +77,10 @@ int64_t BinaryReader::leb_signed(unsigned bits) {
           fail("integer too large", start);
           return 0;
         }
+      }
+      if (b & 0x80) {
+        fail("integer representation too long", start);
+        return 0;
       }
     }
     result |= int64_t(uint64_t(b & 0x7F) << shift);
@@ -118,19 +122,31 @@ const uint8_t* BinaryReader::bytes(size_t n) {
   return p;
 }
 
-std::string_view BinaryReader::name_view() {
+uint32_t BinaryReader::length() {
+  // Bounded by the bytes left *including* the length's own encoding, as in
+  // the reference decoder (this decides between "length out of bounds" and
+  // "unexpected end" in the testsuite).
+  size_t start = pos_;
+  uint64_t at = offset();
   uint32_t len = u32();
-  if (failed()) return {};
-  if (len > end_ - pos_) {
-    fail("length out of bounds");
-    return {};
+  if (failed()) return 0;
+  if (len > end_ - start) {
+    fail("length out of bounds", at);
+    return 0;
   }
-  std::string_view s(reinterpret_cast<const char*>(data_ + pos_), len);
+  return len;
+}
+
+std::string_view BinaryReader::name_view() {
+  uint64_t at = offset();
+  uint32_t len = length();
+  const uint8_t* p = bytes(len);  // length() allows its own bytes; recheck
+  if (!p) return {};
+  std::string_view s(reinterpret_cast<const char*>(p), len);
   if (!is_valid_utf8(s)) {
-    fail("malformed UTF-8 encoding");
+    fail("malformed UTF-8 encoding", at);
     return {};
   }
-  pos_ += len;
   return s;
 }
 

@@ -42,7 +42,11 @@ class BinaryReader {
 
   bool failed() const { return error_.has_value(); }
   const std::optional<Error>& error() const { return error_; }
-  std::optional<Error> take_error() { return std::move(error_); }
+  std::optional<Error> take_error() {
+    std::optional<Error> e = std::move(error_);
+    error_.reset();
+    return e;
+  }
 
   // Records the first error at `at` (a module offset); later errors are
   // ignored. Moves the position to the end so loops terminate.
@@ -77,6 +81,15 @@ class BinaryReader {
   uint64_t u64_fixed();  // little-endian 8 bytes
   float f32();
   double f64();
+
+  // A u32 length or vector count that must not exceed the bytes left in the
+  // window counted from the start of its own encoding ("length out of
+  // bounds" otherwise; the reference decoder counts that way, which decides
+  // between this message and "unexpected end" in the testsuite). So the
+  // result may exceed remaining() by a few bytes: consume a byte length with
+  // bytes(), which checks again. Callers may reserve `length()` elements of
+  // a vector: a forged count cannot allocate more than the input justifies.
+  uint32_t length();
 
   // Reads `n` raw bytes; returns a pointer into the data or nullptr on EOF.
   const uint8_t* bytes(size_t n);
