@@ -13,12 +13,18 @@
 
 namespace heron {
 
+class TypeRegistry;
+
 class TypeContext {
  public:
   // Validates the type section (well-formed rec groups, valid type
   // references, declared supertypes that are non-final and matching) and
   // computes canonical identities. Invalid modules yield an Invalid error.
   static Result<TypeContext> build(const Module& module);
+  // The same with an explicit registry (an Engine's); `registry` must
+  // outlive the context.
+  static Result<TypeContext> build(const Module& module,
+                                   TypeRegistry& registry);
 
   const Module& module() const { return *module_; }
   const SubType& type(uint32_t index) const { return module_->types[index]; }
@@ -30,6 +36,16 @@ class TypeContext {
   }
   bool types_equivalent(uint32_t a, uint32_t b) const {
     return canon_[a] == canon_[b];
+  }
+
+  // The registry that owns the canonical ids.
+  const TypeRegistry& registry() const { return *registry_; }
+
+  // True when every type index the value type mentions is defined (the check
+  // behind "unknown type" for locals, block types, globals, tables...).
+  bool is_valid(const ValType& type) const {
+    return type.kind != ValKind::Ref || !type.heap.is_concrete() ||
+           type.heap.index < num_types();
   }
 
   // True when the type index is a func/struct/array composite.
@@ -61,6 +77,7 @@ class TypeContext {
 
  private:
   const Module* module_ = nullptr;
+  TypeRegistry* registry_ = nullptr;
   std::vector<uint32_t> canon_;
   std::vector<uint8_t> declared_funcs_;
   friend class TypeContextBuilder;
