@@ -1,12 +1,35 @@
 // Lexer for the WebAssembly text format (WAT and WAST). Produces tokens that
 // point into the source; strings and numbers are decoded on demand by the
 // literal helpers below, so the lexer itself never allocates.
+//
+// Token classes follow the spec's lexical grammar ("longest match"): a token
+// is a maximal run of idchars and string literals, so `0$x`, `"a""b"`, `1.2.3`
+// and `0x` are single Reserved tokens. Classification of a run:
+//   - exactly `$` + idchars, or `$` + one string        -> Id
+//   - exactly one string                                  -> String
+//   - a number of the grammar (see classify_number)       -> Nat / Int / Float
+//     (`inf`, `nan`, `nan:0x1F`, with or without sign, are Float, not Keyword)
+//   - starts with a-z, otherwise idchars                  -> Keyword
+//     (includes `nan:canonical`, `nan:arithmetic`, `offset=4`, `i32.add`)
+//   - anything else (also a lone `,` `;` `[` `]` `{` `}`) -> Reserved
+// Hints for consumers, from the testsuite's expectations: a Reserved or
+// unexpected Keyword token where an instruction is expected is "unknown
+// operator"; a number token (Nat/Int/Float) whose value does not fit the type
+// is "constant out of range"; a non-number token where a number is expected
+// is "unknown operator" (const.wast) or "unexpected token".
+//
+// Lexical errors (Error kind Malformed, `line` and `offset` set), worded as
+// the testsuite expects: "unclosed string", "illegal escape", "illegal
+// character", "malformed UTF-8 encoding", "unclosed comment", "unclosed
+// annotation", "empty annotation id", "empty identifier" (`$`, `$""`),
+// "malformed UTF-8 encoding" for `$"\ef"`.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "heron/error.h"
 
@@ -15,8 +38,7 @@ namespace heron::text {
 enum class TokenKind : uint8_t {
   LParen,
   RParen,
-  Keyword,   // starts with a lowercase letter: module, i32.add, offset=4,
-             // nan:0x1
+  Keyword,   // starts with a lowercase letter: module, i32.add, offset=4
   Id,        // $name or $"quoted name"
   Nat,       // unsigned integer literal (decimal or hex, with underscores)
   Int,       // signed integer literal (+/- prefix)
@@ -26,6 +48,8 @@ enum class TokenKind : uint8_t {
              // used)
   Eof,
 };
+
+const char* token_kind_name(TokenKind kind);
 
 struct Token {
   TokenKind kind = TokenKind::Eof;
@@ -44,13 +68,31 @@ class Lexer {
   explicit Lexer(std::string_view source);
   Result<Token> next();
   std::string_view source() const { return src_; }
+  // Byte offset just past the last token returned (for source extents).
+  size_t position() const { return pos_; }
 
  private:
+  Error error_at(size_t pos, const char* message) const;
+  // Skips white space and comments (not annotations); false at end of input.
+  Result<bool> skip_space();
+  // Lexes one raw token at pos_ (no annotation handling); pos_ is at a
+  // non-space character.
+  Result<Token> raw_token();
+  // pos_ is at "(@": skips the whole annotation.
+  Result<void> skip_annotation();
+  // Scans a string literal starting at `start` (a '"'): the offset just past
+  // its closing quote, or an Error. Does not move pos_.
+  Result<size_t> scan_string(size_t start) const;
+  void newline_at(size_t next_line_start);
+
   std::string_view src_;
   size_t pos_ = 0;
   uint32_t line_ = 1;
   size_t line_start_ = 0;
 };
+
+// Convenience: all tokens of `source` up to (not including) Eof.
+Result<std::vector<Token>> tokenize(std::string_view source);
 
 // Literal decoding. Each returns nullopt when the text is not a valid literal
 // of that type or is out of range.
@@ -62,7 +104,17 @@ std::optional<uint64_t> parse_u64(std::string_view text);
 // iN literals accept both signed and unsigned ranges (-2^(N-1) .. 2^N-1).
 std::optional<uint32_t> parse_i32(std::string_view text);
 std::optional<uint64_t> parse_i64(std::string_view text);
+// Float literals (any number token: `1`, `-0x1p-1`, `1.5e3`, `inf`, `-nan`,
+// `nan:0x7f`); correctly rounded (nearest-even). nullopt if the value rounds
+// to infinity or a NaN payload is zero or too wide.
 std::optional<uint32_t> parse_f32_bits(std::string_view text);
 std::optional<uint64_t> parse_f64_bits(std::string_view text);
+
+// iN for N in {8, 16, 32, 64} (v128 lanes): the value's N low bits.
+std::optional<uint64_t> parse_int_bits(std::string_view text, unsigned bits);
+// Nat, Int or Float if `text` is a number token of the grammar, else nullopt.
+std::optional<TokenKind> classify_number(std::string_view text);
+// True if `bytes` is well-formed UTF-8 (names must be; strings need not).
+bool is_valid_utf8(std::string_view bytes);
 
 }  // namespace heron::text

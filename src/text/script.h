@@ -23,6 +23,11 @@ struct ScriptModule {
   std::vector<uint8_t> binary;    // Text and Binary forms
   std::string quote;              // Quote form: the concatenated text
   uint32_t line = 0;
+  // Text form whose parse_wat_module failed: the error (its `line` and
+  // `offset` made absolute in the script), `binary` empty. The script goes
+  // on: inside assert_malformed/assert_invalid this may be the expected
+  // outcome; for a plain `module` command it is a failed directive.
+  std::optional<Error> text_error;
 };
 
 enum class NanPattern : uint8_t { None, Canonical, Arithmetic };
@@ -84,6 +89,11 @@ struct ScriptCommand {
     AssertInvalid,
     AssertUnlinkable,
     AssertUninstantiable,
+    // assert_malformed_custom / assert_invalid_custom (custom/*.wast): the
+    // module's custom annotations are malformed/invalid; an implementation
+    // that ignores those annotations may accept the module instead.
+    AssertMalformedCustom,
+    AssertInvalidCustom,
   };
   Kind kind = Kind::Module;
   uint32_t line = 0;
@@ -104,11 +114,21 @@ struct Script {
   std::vector<ScriptCommand> commands;
 };
 
-// Parses a whole WAST file. Errors are Malformed with `line` set.
+// Parses a whole WAST file. Errors are Malformed with `line` set. A file
+// whose first form is a module field (`(func)`, `(memory 0)`, ...) is one
+// inline module: the whole source is passed to parse_wat_module.
+//
+// For each text-form module, parse_script calls parse_wat_module with the
+// exact source text of the whole `(module ...)` form, from its `(` to its
+// `)`: `(module $id? field*)`, possibly with annotations or comments between
+// tokens (e.g. `((@a) module (@a) $m ...)`). In `(module definition ...)`
+// the `definition` keyword is replaced by spaces, so the WAT parser never
+// sees it and offsets/lines stay those of the script.
 Result<Script> parse_script(std::string_view source);
 
-// Parses one module in text form (the content of a `.wat` file, or of a
-// `(module quote ...)`) and encodes it to binary.
+// Parses one module in text form and encodes it to binary. Accepts either a
+// whole `(module $id? field*)` form or a bare sequence of fields (the content
+// of a `.wat` file, or of a `(module quote ...)`).
 Result<std::vector<uint8_t>> parse_wat_module(std::string_view source);
 
 }  // namespace heron::text
