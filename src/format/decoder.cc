@@ -169,6 +169,7 @@ class Decoder {
           export_section();
           break;
         case kStart:
+          m_.start_offset = uint32_t(r_.offset());
           m_.start = r_.u32();
           break;
         case kElem:
@@ -247,6 +248,7 @@ class Decoder {
   void sub_type(uint32_t group) {
     SubType st;
     st.rec_group = group;
+    st.offset = uint32_t(r_.offset());
     uint8_t b = r_.peek_u8();
     if (!r_.at_end() &&
         (b == typecode::kSubType || b == typecode::kSubFinalType)) {
@@ -414,6 +416,7 @@ class Decoder {
     reserve_for(m_.imports, n, r_.remaining(), 4);
     for (uint32_t i = 0; i < n && !r_.failed(); ++i) {
       Import imp;
+      imp.offset = uint32_t(r_.offset());
       imp.module = r_.name();
       imp.name = r_.name();
       uint64_t at = r_.offset();
@@ -429,25 +432,26 @@ class Decoder {
         case 1:
           imp.kind = ExternKind::Table;
           imp.table = table_type();
-          m_.tables.push_back(Table{imp.table, std::nullopt, true});
+          m_.tables.push_back(Table{imp.table, std::nullopt, true, imp.offset});
           ++m_.num_imported_tables;
           break;
         case 2:
           imp.kind = ExternKind::Memory;
           imp.memory = memory_type();
-          m_.memories.push_back(Memory{imp.memory, true});
+          m_.memories.push_back(Memory{imp.memory, true, imp.offset});
           ++m_.num_imported_memories;
           break;
         case 3:
           imp.kind = ExternKind::Global;
           imp.global = global_type();
-          m_.globals.push_back(Global{imp.global, ConstExpr{}, true});
+          m_.globals.push_back(
+              Global{imp.global, ConstExpr{}, true, imp.offset});
           ++m_.num_imported_globals;
           break;
         case 4:
           imp.kind = ExternKind::Tag;
           imp.type_index = tag_type();
-          m_.tags.push_back(Tag{TagType{imp.type_index}, true});
+          m_.tags.push_back(Tag{TagType{imp.type_index}, true, imp.offset});
           ++m_.num_imported_tags;
           break;
         default:
@@ -470,6 +474,7 @@ class Decoder {
     reserve_for(m_.tables, n, r_.remaining(), 3);
     for (uint32_t i = 0; i < n && !r_.failed(); ++i) {
       Table t;
+      t.offset = uint32_t(r_.offset());
       if (r_.peek_u8() == 0x40 && !r_.at_end()) {
         // 0x40 0x00 tabletype expr. The reference decoder falls back to a
         // plain table type when this form fails, so every failure in it
@@ -499,15 +504,19 @@ class Decoder {
   void memory_section() {
     uint32_t n = r_.length();
     reserve_for(m_.memories, n, r_.remaining(), 2);
-    for (uint32_t i = 0; i < n && !r_.failed(); ++i)
-      m_.memories.push_back(Memory{memory_type(), false});
+    for (uint32_t i = 0; i < n && !r_.failed(); ++i) {
+      uint32_t at = uint32_t(r_.offset());
+      m_.memories.push_back(Memory{memory_type(), false, at});
+    }
   }
 
   void tag_section() {
     uint32_t n = r_.length();
     reserve_for(m_.tags, n, r_.remaining(), 2);
-    for (uint32_t i = 0; i < n && !r_.failed(); ++i)
-      m_.tags.push_back(Tag{TagType{tag_type()}, false});
+    for (uint32_t i = 0; i < n && !r_.failed(); ++i) {
+      uint32_t at = uint32_t(r_.offset());
+      m_.tags.push_back(Tag{TagType{tag_type()}, false, at});
+    }
   }
 
   void global_section() {
@@ -515,6 +524,7 @@ class Decoder {
     reserve_for(m_.globals, n, r_.remaining(), 3);
     for (uint32_t i = 0; i < n && !r_.failed(); ++i) {
       Global g;
+      g.offset = uint32_t(r_.offset());
       g.type = global_type();
       if (r_.failed()) return;
       g.init = const_expr();
@@ -527,6 +537,7 @@ class Decoder {
     reserve_for(m_.exports, n, r_.remaining(), 3);
     for (uint32_t i = 0; i < n && !r_.failed(); ++i) {
       Export e;
+      e.offset = uint32_t(r_.offset());
       e.name = r_.name();
       uint64_t at = r_.offset();
       uint8_t kind = r_.u8();

@@ -36,34 +36,40 @@ struct Import {
   TableType table;          // Table
   MemoryType memory;        // Memory
   GlobalType global;        // Global
+  uint32_t offset = 0;      // module offset of the entry, for messages
 };
 
 struct Export {
   std::string name;
   ExternKind kind = ExternKind::Func;
   uint32_t index = 0;
+  uint32_t offset = 0;  // module offset of the entry, for messages
 };
 
 struct Table {
   TableType type;
   std::optional<ConstExpr> init;  // tables with an explicit initializer
   bool imported = false;
+  uint32_t offset = 0;  // module offset of the definition or import
 };
 
 struct Memory {
   MemoryType type;
   bool imported = false;
+  uint32_t offset = 0;
 };
 
 struct Global {
   GlobalType type;
   ConstExpr init;  // unused when imported
   bool imported = false;
+  uint32_t offset = 0;
 };
 
 struct Tag {
   TagType type;
   bool imported = false;
+  uint32_t offset = 0;
 };
 
 enum class SegmentMode : uint8_t { Active, Passive, Declarative };
@@ -128,6 +134,7 @@ struct Module {
 
   std::vector<Export> exports;
   std::optional<uint32_t> start;
+  uint32_t start_offset = 0;
   std::vector<ElemSegment> elems;
   std::optional<uint32_t> data_count;
   std::vector<FuncBody> bodies;  // one per defined function

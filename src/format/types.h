@@ -133,6 +133,7 @@ struct SubType {
   std::optional<uint32_t> super;  // type index of the declared supertype
   CompositeType composite;
   uint32_t rec_group = 0;  // index into Module::rec_groups
+  uint32_t offset = 0;     // module offset of the definition, for messages
 };
 
 struct RecGroup {

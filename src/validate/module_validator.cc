@@ -245,24 +245,32 @@ class ModuleValidator {
     return {};
   }
 
+  // Offset of the `index`-th import of `kind` (imports precede definitions
+  // in every index space).
+  uint64_t import_offset(ExternKind kind, uint32_t index) const {
+    for (const Import& imp : m_.imports)
+      if (imp.kind == kind && index-- == 0) return imp.offset;
+    return Error::kNoOffset;
+  }
+
   Result<void> check_imports() const {
     for (const Import& imp : m_.imports) {
       Result<void> r;
       switch (imp.kind) {
         case ExternKind::Func:
-          r = check_func_type_index(imp.type_index, Error::kNoOffset);
+          r = check_func_type_index(imp.type_index, imp.offset);
           break;
         case ExternKind::Tag:
-          r = check_tag_type(TagType{imp.type_index}, Error::kNoOffset);
+          r = check_tag_type(TagType{imp.type_index}, imp.offset);
           break;
         case ExternKind::Table:
-          r = check_table_type(imp.table, Error::kNoOffset);
+          r = check_table_type(imp.table, imp.offset);
           break;
         case ExternKind::Memory:
-          r = check_memory_type(imp.memory, Error::kNoOffset);
+          r = check_memory_type(imp.memory, imp.offset);
           break;
         case ExternKind::Global:
-          r = check_valtype(imp.global.type, Error::kNoOffset);
+          r = check_valtype(imp.global.type, imp.offset);
           break;
       }
       if (!r) return r;
@@ -274,18 +282,20 @@ class ModuleValidator {
   // their type indices as well.
   Result<void> check_funcs() const {
     for (uint32_t i = 0; i < m_.funcs.size(); ++i) {
+      if (Result<void> r = check_func_type_index(m_.funcs[i], 0); r.ok())
+        continue;
+      // Only on failure: find where the function was declared.
       uint64_t offset = i >= m_.num_imported_funcs
                             ? m_.bodies[i - m_.num_imported_funcs].range.offset
-                            : Error::kNoOffset;
-      if (Result<void> r = check_func_type_index(m_.funcs[i], offset); !r)
-        return r;
+                            : import_offset(ExternKind::Func, i);
+      return check_func_type_index(m_.funcs[i], offset);
     }
     return {};
   }
 
   Result<void> check_tags() const {
     for (uint32_t i = m_.num_imported_tags; i < m_.tags.size(); ++i)
-      if (Result<void> r = check_tag_type(m_.tags[i].type, Error::kNoOffset);
+      if (Result<void> r = check_tag_type(m_.tags[i].type, m_.tags[i].offset);
           !r)
         return r;
     return {};
@@ -294,7 +304,7 @@ class ModuleValidator {
   Result<void> check_memories() const {
     for (uint32_t i = m_.num_imported_memories; i < m_.memories.size(); ++i)
       if (Result<void> r =
-              check_memory_type(m_.memories[i].type, Error::kNoOffset);
+              check_memory_type(m_.memories[i].type, m_.memories[i].offset);
           !r)
         return r;
     return {};
@@ -305,7 +315,7 @@ class ModuleValidator {
   Result<void> check_tables() {
     for (uint32_t i = m_.num_imported_tables; i < m_.tables.size(); ++i) {
       const Table& t = m_.tables[i];
-      const uint64_t offset = t.init ? t.init->bytes.offset : Error::kNoOffset;
+      const uint64_t offset = t.offset;
       if (Result<void> r = check_table_type(t.type, offset); !r) return r;
       if (t.init) {
         Result<void> r = consts_.validate_const_expr(*t.init, t.type.elem,
@@ -325,8 +335,7 @@ class ModuleValidator {
   Result<void> check_globals() {
     for (uint32_t i = m_.num_imported_globals; i < m_.globals.size(); ++i) {
       const Global& g = m_.globals[i];
-      if (Result<void> r = check_valtype(g.type.type, g.init.bytes.offset); !r)
-        return r;
+      if (Result<void> r = check_valtype(g.type.type, g.offset); !r) return r;
       if (Result<void> r = consts_.validate_const_expr(g.init, g.type.type, i);
           !r)
         return r;
@@ -386,10 +395,12 @@ class ModuleValidator {
   Result<void> check_start() const {
     if (!m_.start) return {};
     const uint32_t f = *m_.start;
-    if (f >= m_.funcs.size()) return invalid("unknown function " + num(f));
+    if (f >= m_.funcs.size())
+      return invalid("unknown function " + num(f), m_.start_offset);
     const FuncType& ft = m_.func_type(f);
     if (!ft.params.empty() || !ft.results.empty())
-      return invalid("start function must not have parameters or results");
+      return invalid("start function must not have parameters or results",
+                     m_.start_offset);
     return {};
   }
 
@@ -415,13 +426,14 @@ class ModuleValidator {
           break;
       }
       if (e.index >= size)
-        return invalid(std::string("unknown ") + what + " " + num(e.index));
+        return invalid(std::string("unknown ") + what + " " + num(e.index),
+                       e.offset);
     }
     std::unordered_set<std::string_view> names;
     names.reserve(m_.exports.size());
     for (const Export& e : m_.exports)
       if (!names.insert(e.name).second)
-        return invalid("duplicate export name \"" + e.name + "\"");
+        return invalid("duplicate export name \"" + e.name + "\"", e.offset);
     return {};
   }
 

@@ -17,8 +17,8 @@ namespace heron {
 
 namespace {
 
-Error invalid(std::string message) {
-  return Error(ErrorKind::Invalid, std::move(message));
+Error invalid(std::string message, uint64_t offset) {
+  return Error(ErrorKind::Invalid, std::move(message), offset);
 }
 
 // The first type index in `st` that is >= limit, if any.
@@ -97,15 +97,17 @@ class TypeContextBuilder {
     // group included.
     for (uint32_t x = g.first; x < end; ++x) {
       if (auto bad = first_ref_at_or_above(m.types[x], end))
-        return invalid("unknown type " + std::to_string(*bad));
+        return invalid("unknown type " + std::to_string(*bad),
+                       m.types[x].offset);
     }
     // A supertype must be defined before its subtype.
     for (uint32_t x = g.first; x < end; ++x) {
       const SubType& st = m.types[x];
       if (st.super && *st.super >= x)
         return invalid("unknown type " + std::to_string(*st.super) +
-                       ": supertype of type " + std::to_string(x) +
-                       " must be defined before it");
+                           ": supertype of type " + std::to_string(x) +
+                           " must be defined before it",
+                       st.offset);
     }
     if (g.count > 0) {
       uint32_t first_id = ctx_.registry_->intern(m, g, ctx_.canon_);
@@ -121,10 +123,12 @@ class TypeContextBuilder {
       const SubType& sup = m.types[y];
       if (sup.final)
         return invalid("sub type " + std::to_string(x) +
-                       " has final super type " + std::to_string(y));
+                           " has final super type " + std::to_string(y),
+                       st.offset);
       if (!composite_matches(st.composite, sup.composite))
         return invalid("sub type " + std::to_string(x) +
-                       " does not match super type " + std::to_string(y));
+                           " does not match super type " + std::to_string(y),
+                       st.offset);
     }
     return {};
   }
