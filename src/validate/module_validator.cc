@@ -445,7 +445,26 @@ class ModuleValidator {
 
 }  // namespace
 
-Result<void> validate_module(const Module& module) {
+// The limits a narrower feature set puts back in place; checked before
+// anything else, as the specs that had them did.
+Result<void> check_feature_limits(const Module& m, const Features& f) {
+  if (!f.multi_memory && m.memories.size() > 1)
+    return invalid("multiple memories", m.memories[1].offset);
+  if (!f.multi_table && m.tables.size() > 1)
+    return invalid("multiple tables", m.tables[1].offset);
+  if (!f.memory64) {
+    for (const Memory& mem : m.memories)
+      if (mem.type.limits.is64)
+        return invalid("memory64 is not enabled", mem.offset);
+    for (const Table& t : m.tables)
+      if (t.type.limits.is64)
+        return invalid("table64 is not enabled", t.offset);
+  }
+  return {};
+}
+
+Result<void> validate_module(const Module& module, const Features& features) {
+  if (Result<void> r = check_feature_limits(module, features); !r) return r;
   Result<TypeContext> types = TypeContext::build(module);
   if (!types) return std::move(types).error();
   return ModuleValidator(module, *types).run();

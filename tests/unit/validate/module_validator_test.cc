@@ -101,6 +101,28 @@ TEST(ModuleValidatorTest, TagTypes) {
   }
 }
 
+TEST(ModuleValidatorTest, FeatureSetRestoresOlderLimits) {
+  ModuleBuilder b;
+  b.import_memory(memory_type(1));
+  b.memory(memory_type(1));
+  b.table(table_type(ValType::funcref(), 1));
+  b.table(table_type(ValType::funcref(), 1));
+  EXPECT_TRUE(validate_module(b.module()).ok());
+
+  Features no_multi_memory;
+  no_multi_memory.multi_memory = false;
+  Result<void> r = validate_module(b.module(), no_multi_memory);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "multiple memories");
+  EXPECT_TRUE(r.error().has_offset());
+
+  Features no_multi_table;
+  no_multi_table.multi_table = false;
+  r = validate_module(b.module(), no_multi_table);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "multiple tables");
+}
+
 TEST(ModuleValidatorTest, MemoryLimits) {
   auto with_memory = [](MemoryType t, bool imported) {
     return [t, imported](ModuleBuilder& b) {
