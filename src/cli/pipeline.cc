@@ -19,13 +19,14 @@ const char* stage_name(Stage stage) {
   return "?";
 }
 
-Result<void> check_binary(std::span<const uint8_t> bytes, Stage* failed_stage) {
+Result<void> check_binary(std::span<const uint8_t> bytes, Stage* failed_stage,
+                          const Features& features) {
   Result<Module> module = decode_module(bytes);
   if (!module.ok()) {
     if (failed_stage) *failed_stage = Stage::Decode;
     return std::move(module).error();
   }
-  Result<void> valid = validate_module(*module);
+  Result<void> valid = validate_module(*module, features);
   if (!valid.ok()) {
     if (failed_stage) *failed_stage = Stage::Validate;
     return std::move(valid).error();
@@ -33,8 +34,9 @@ Result<void> check_binary(std::span<const uint8_t> bytes, Stage* failed_stage) {
   return {};
 }
 
-Result<std::vector<uint8_t>> encode_text(std::string_view source) {
-  return text::parse_wat_module(source);
+Result<std::vector<uint8_t>> encode_text(std::string_view source,
+                                         const Features& features) {
+  return text::parse_wat_module(source, features);
 }
 
 }  // namespace heron::cli

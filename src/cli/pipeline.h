@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "format/features.h"
 #include "format/module.h"
 #include "heron/error.h"
 
@@ -25,9 +26,11 @@ const char* stage_name(Stage stage);
 // given) says which of the two rejected it. The Module is not returned
 // because it points into `bytes`.
 Result<void> check_binary(std::span<const uint8_t> bytes,
-                          Stage* failed_stage = nullptr);
+                          Stage* failed_stage = nullptr,
+                          const Features& features = Features{});
 
 // Parses a module in text form and encodes it to binary.
-Result<std::vector<uint8_t>> encode_text(std::string_view source);
+Result<std::vector<uint8_t>> encode_text(std::string_view source,
+                                         const Features& features = Features{});
 
 }  // namespace heron::cli

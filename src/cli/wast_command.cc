@@ -115,10 +115,26 @@ std::string dump_stem(const std::string& path) {
   return stem;
 }
 
+// The feature set a script was written against. Proposal suites that
+// predate parts of WebAssembly 3.0 still expect the older rules: the threads
+// proposal's tests expect "multiple memories" and 32-bit memory limits.
+Features features_for_script(std::string_view path) {
+  Features f;
+  if (path.find("proposals/threads/") != std::string_view::npos) {
+    f.multi_memory = false;
+    f.multi_table = false;
+    f.memory64 = false;
+  }
+  return f;
+}
+
 class ScriptRunner {
  public:
   ScriptRunner(const std::string& file, const WastOptions& options)
-      : file_(file), options_(options), stem_(dump_stem(file)) {}
+      : file_(file),
+        options_(options),
+        stem_(dump_stem(file)),
+        features_(features_for_script(file)) {}
 
   Tally run() {
     Result<std::vector<uint8_t>> bytes = read_file(file_);
@@ -217,12 +233,13 @@ class ScriptRunner {
     std::vector<uint8_t> encoded;
     std::span<const uint8_t> binary = module.binary;
     if (module.form == ScriptModule::Form::Quote) {
-      Result<std::vector<uint8_t>> parsed = encode_text(module.quote);
+      Result<std::vector<uint8_t>> parsed =
+          encode_text(module.quote, features_);
       if (!parsed.ok()) return std::move(parsed).error();
       encoded = std::move(*parsed);
       binary = encoded;
     }
-    Result<void> checked = check_binary(binary);
+    Result<void> checked = check_binary(binary, nullptr, features_);
     if (checked.ok() && may_dump && !options_.dump_dir.empty()) {
       dump(binary, command, index);
     }
@@ -287,6 +304,7 @@ class ScriptRunner {
   const std::string& file_;
   const WastOptions& options_;
   std::string stem_;
+  Features features_;
   Tally tally_;
   std::map<std::string, uint64_t> skip_reasons_;
   bool dump_dir_ready_ = false;

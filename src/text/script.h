@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "format/features.h"
 #include "format/types.h"
 #include "heron/error.h"
 
@@ -129,6 +130,7 @@ Result<Script> parse_script(std::string_view source);
 // Parses one module in text form and encodes it to binary. Accepts either a
 // whole `(module $id? field*)` form or a bare sequence of fields (the content
 // of a `.wat` file, or of a `(module quote ...)`).
-Result<std::vector<uint8_t>> parse_wat_module(std::string_view source);
+Result<std::vector<uint8_t>> parse_wat_module(
+    std::string_view source, const Features& features = Features{});
 
 }  // namespace heron::text

@@ -11,8 +11,9 @@
 
 namespace heron::text {
 
-Result<std::vector<uint8_t>> parse_wat_module(std::string_view source) {
-  WatParser parser(source);
+Result<std::vector<uint8_t>> parse_wat_module(std::string_view source,
+                                              const Features& features) {
+  WatParser parser(source, features);
   return parser.run();
 }
 
@@ -535,8 +536,14 @@ bool WatParser::parse_inline_import(std::string* module, std::string* name) {
 Limits WatParser::parse_limits(bool is64) {
   Limits l;
   l.is64 = is64;
-  // Both address types take u64 limits here; the validator bounds them
-  // ("memory size", "table size").
+  // With memory64, both address types take u64 limits here and the
+  // validator bounds them ("memory size", "table size"); without it, limits
+  // are u32 literals, as in the specs before memory64.
+  if (!features_.memory64) {
+    l.min = take_u32();
+    if (peek().kind == TokenKind::Nat) l.max = take_u32();
+    return l;
+  }
   const char* range = "i64 constant out of range";
   l.min = take_u64(range);
   if (peek().kind == TokenKind::Nat) l.max = take_u64(range);

@@ -23,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "format/features.h"
 #include "format/module.h"
 #include "format/opcode.h"
 #include "format/types.h"
@@ -93,7 +94,8 @@ enum class FieldKind : uint8_t {
 
 class WatParser {
  public:
-  explicit WatParser(std::string_view source) : src_(source) {}
+  WatParser(std::string_view source, const Features& features)
+      : src_(source), features_(features) {}
   Result<std::vector<uint8_t>> run();
 
  private:
@@ -231,6 +233,7 @@ class WatParser {
   uint32_t nesting_ = 0;
 
   std::string_view src_;
+  Features features_;
   std::vector<Token> toks_;
   std::vector<size_t> close_;  // for each '(' token, the index of its ')'
   size_t pos_ = 0;
