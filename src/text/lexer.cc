@@ -1,6 +1,7 @@
 // The text-format lexer: splits source into tokens by the spec's longest-match
-// rule, skips white space, comments and annotations, and decodes string and
-// identifier literals. Error wording follows the spec testsuite (token.wast,
+// rule, skips white space, comments and annotations (recording the latter
+// for the WAT parser when asked), and decodes string and identifier
+// literals. Error wording follows the spec testsuite (token.wast,
 // comments.wast, annotations.wast, id.wast).
 #include "text/lexer.h"
 
@@ -146,6 +147,8 @@ const char* token_kind_name(TokenKind kind) {
       return "string";
     case TokenKind::Reserved:
       return "reserved token";
+    case TokenKind::Annotation:
+      return "annotation";
     case TokenKind::Eof:
       return "end of input";
   }
@@ -375,14 +378,20 @@ Result<Token> Lexer::raw_token() {
   return tok;
 }
 
-Result<void> Lexer::skip_annotation() {
+Result<void> Lexer::skip_annotation(Annotation* out) {
   const size_t start = pos_;
   const uint32_t start_line = line_;
+  Token open;
+  open.kind = TokenKind::Annotation;
+  open.line = line_;
+  open.column = static_cast<uint32_t>(pos_ - line_start_ + 1);
+  open.offset = static_cast<uint32_t>(pos_);
   pos_ += 2;  // "(@"
   size_t id_end = pos_;
   while (id_end < src_.size() &&
          is_idchar(static_cast<unsigned char>(src_[id_end])))
     ++id_end;
+  std::string id;
   if (id_end == pos_) {
     if (pos_ >= src_.size() || src_[pos_] != '"')
       return error_at(start, "empty annotation id");
@@ -392,9 +401,17 @@ Result<void> Lexer::skip_annotation() {
     if (!name || name->empty()) return error_at(start, "empty annotation id");
     if (!is_valid_utf8(*name))
       return error_at(start, "malformed UTF-8 encoding");
+    id = std::move(*name);
     id_end = *s;
+  } else {
+    id = std::string(src_.substr(pos_, id_end - pos_));
   }
   pos_ = id_end;
+  open.text = src_.substr(start, id_end - start);
+  if (out) {
+    out->id = std::move(id);
+    out->open = open;
+  }
   int depth = 1;
   while (depth > 0) {
     auto more = skip_space();
@@ -407,12 +424,32 @@ Result<void> Lexer::skip_annotation() {
     auto tok = raw_token();
     if (!tok.ok()) return std::move(tok).error();
     if (tok->kind == TokenKind::LParen) ++depth;
-    if (tok->kind == TokenKind::RParen) --depth;
+    if (tok->kind == TokenKind::RParen && --depth == 0) {
+      if (out) out->close = *tok;
+      break;
+    }
+    if (!out) continue;
+    // A nested annotation: `(` glued to `@id` is one Annotation token for
+    // the consumers (they treat it as an item that is neither a string nor
+    // a parenthesized group).
+    if (tok->kind == TokenKind::LParen && pos_ < src_.size() &&
+        src_[pos_] == '@') {
+      auto at = raw_token();
+      if (!at.ok()) return std::move(at).error();
+      if (at->text.size() > 1) {
+        tok->kind = TokenKind::Annotation;
+        tok->text = src_.substr(tok->offset, pos_ - tok->offset);
+      } else {
+        out->items.push_back(*tok);
+        tok = std::move(at);
+      }
+    }
+    out->items.push_back(*tok);
   }
   return {};
 }
 
-Result<Token> Lexer::next() {
+Result<Token> Lexer::next(std::vector<Annotation>* annotations) {
   while (true) {
     auto more = skip_space();
     if (!more.ok()) return std::move(more).error();
@@ -426,20 +463,28 @@ Result<Token> Lexer::next() {
       return eof;
     }
     if (src_[pos_] == '(' && pos_ + 1 < src_.size() && src_[pos_ + 1] == '@') {
-      auto skipped = skip_annotation();
+      Annotation annotation;
+      auto skipped = skip_annotation(annotations ? &annotation : nullptr);
       if (!skipped.ok()) return std::move(skipped).error();
+      if (annotations) annotations->push_back(std::move(annotation));
       continue;
     }
     return raw_token();
   }
 }
 
-Result<std::vector<Token>> tokenize(std::string_view source) {
+Result<std::vector<Token>> tokenize(std::string_view source,
+                                    std::vector<Annotation>* annotations) {
   Lexer lexer(source);
   std::vector<Token> tokens;
   while (true) {
-    auto tok = lexer.next();
+    size_t known = annotations ? annotations->size() : 0;
+    auto tok = lexer.next(annotations);
     if (!tok.ok()) return std::move(tok).error();
+    if (annotations) {
+      for (size_t i = known; i < annotations->size(); ++i)
+        (*annotations)[i].before = tokens.size();
+    }
     if (tok->kind == TokenKind::Eof) return tokens;
     tokens.push_back(*tok);
   }

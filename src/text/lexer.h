@@ -38,14 +38,16 @@ namespace heron::text {
 enum class TokenKind : uint8_t {
   LParen,
   RParen,
-  Keyword,   // starts with a lowercase letter: module, i32.add, offset=4
-  Id,        // $name or $"quoted name"
-  Nat,       // unsigned integer literal (decimal or hex, with underscores)
-  Int,       // signed integer literal (+/- prefix)
-  Float,     // float literal incl. inf, nan, nan:0x..., hex floats
-  String,    // "..." with escapes (raw text including the quotes)
-  Reserved,  // anything else that is a token but meaningless (an error where
-             // used)
+  Keyword,     // starts with a lowercase letter: module, i32.add, offset=4
+  Id,          // $name or $"quoted name"
+  Nat,         // unsigned integer literal (decimal or hex, with underscores)
+  Int,         // signed integer literal (+/- prefix)
+  Float,       // float literal incl. inf, nan, nan:0x..., hex floats
+  String,      // "..." with escapes (raw text including the quotes)
+  Reserved,    // anything else that is a token but meaningless (an error where
+               // used)
+  Annotation,  // `(@id`: the opening of an annotation; never in the token
+               // stream itself, only in Annotation records (below)
   Eof,
 };
 
@@ -59,14 +61,31 @@ struct Token {
   uint32_t offset = 0;    // byte offset in the source
 };
 
+// An annotation `(@id ...)` as the lexer met it, for the consumers that
+// give some annotations a meaning (the WAT parser: @custom, @name,
+// @metadata.code.branch_hint). Everyone else never sees annotations, so an
+// annotation nobody understands stays ignored.
+struct Annotation {
+  std::string id;  // decoded: `(@name` and `(@"name"` both give "name"
+  Token open;      // the `(@id` token (kind Annotation), for error positions
+  // The content up to the closing `)`, as raw tokens. A nested annotation
+  // appears as an Annotation token for its `(@id`, its content, then `)`.
+  std::vector<Token> items;
+  Token close;  // the closing `)`
+  // Set by tokenize(): the index in the token vector of the token that
+  // follows the annotation (the vector's size when none follows).
+  size_t before = 0;
+};
+
 // Tokenizes on demand. Comments (`;;` line, `(; ;)` nested block) and
 // whitespace are skipped; annotations `(@id ...)` are skipped as a balanced
-// unit. Malformed input (unterminated string or block comment, bad
-// characters, malformed escapes/UTF-8) yields an Error.
+// unit (and appended to `annotations` when given). Malformed input
+// (unterminated string or block comment, bad characters, malformed
+// escapes/UTF-8) yields an Error.
 class Lexer {
  public:
   explicit Lexer(std::string_view source);
-  Result<Token> next();
+  Result<Token> next(std::vector<Annotation>* annotations = nullptr);
   std::string_view source() const { return src_; }
   // Byte offset just past the last token returned (for source extents).
   size_t position() const { return pos_; }
@@ -78,8 +97,9 @@ class Lexer {
   // Lexes one raw token at pos_ (no annotation handling); pos_ is at a
   // non-space character.
   Result<Token> raw_token();
-  // pos_ is at "(@": skips the whole annotation.
-  Result<void> skip_annotation();
+  // pos_ is at "(@": skips the whole annotation, recording it in `out` if
+  // not null.
+  Result<void> skip_annotation(Annotation* out);
   // Scans a string literal starting at `start` (a '"'): the offset just past
   // its closing quote, or an Error. Does not move pos_.
   Result<size_t> scan_string(size_t start) const;
@@ -91,8 +111,11 @@ class Lexer {
   size_t line_start_ = 0;
 };
 
-// Convenience: all tokens of `source` up to (not including) Eof.
-Result<std::vector<Token>> tokenize(std::string_view source);
+// Convenience: all tokens of `source` up to (not including) Eof; with
+// `annotations`, also every top-level annotation in source order (each with
+// its `before` index into the returned tokens).
+Result<std::vector<Token>> tokenize(
+    std::string_view source, std::vector<Annotation>* annotations = nullptr);
 
 // Literal decoding. Each returns nullopt when the text is not a valid literal
 // of that type or is out of range.

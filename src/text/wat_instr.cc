@@ -99,7 +99,9 @@ bool WatParser::enter_nesting(const Token& at) {
 }
 
 void WatParser::parse_plain(ByteWriter& out, BodyScope& scope) {
+  const size_t start = pos_;
   Token kw = next();
+  note_branch_hint(out, take_branch_hint(start, kw));
   if (is_block_keyword(kw.text)) {
     if (!enter_nesting(kw)) return;
     parse_block_plain(kw, out, scope);
@@ -110,6 +112,7 @@ void WatParser::parse_plain(ByteWriter& out, BodyScope& scope) {
 }
 
 void WatParser::parse_folded(ByteWriter& out, BodyScope& scope) {
+  const size_t start = pos_;
   Token open = next();  // (
   Token kw = peek();
   if (kw.kind != TokenKind::Keyword) {
@@ -118,14 +121,18 @@ void WatParser::parse_folded(ByteWriter& out, BodyScope& scope) {
   }
   next();
   if (!enter_nesting(open)) return;
+  // A branch hint before `(if ...` or `(br_if ...` is about the operator,
+  // whose bytes come after those of its operands.
+  std::optional<uint8_t> hint = take_branch_hint(start, kw);
   if (is_block_keyword(kw.text)) {
-    parse_block_folded(kw, out, scope);
+    parse_block_folded(kw, out, scope, hint);
   } else {
     // The operator's own bytes follow its folded operands.
     ByteWriter op;
     parse_op(kw, op, scope);
     while (ok() && peek().kind == TokenKind::LParen) parse_folded(out, scope);
     expect_rparen();
+    note_branch_hint(out, hint);
     out.append(op);
   }
   leave_nesting();
@@ -239,7 +246,8 @@ void WatParser::parse_block_plain(const Token& kw, ByteWriter& out,
 }
 
 void WatParser::parse_block_folded(const Token& kw, ByteWriter& out,
-                                   BodyScope& scope) {
+                                   BodyScope& scope,
+                                   std::optional<uint8_t> hint) {
   std::string label = take_opt_id().value_or("");
   if (kw.text == "block" || kw.text == "loop") {
     out.u8(kw.text == "block" ? 0x02 : 0x03);
@@ -259,6 +267,7 @@ void WatParser::parse_block_folded(const Token& kw, ByteWriter& out,
     // The condition: folded instructions before `(then ...)`.
     while (ok() && peek().kind == TokenKind::LParen && !peek_lparen_kw("then"))
       parse_folded(out, scope);
+    note_branch_hint(out, hint);
     out.append(head);
     scope.labels.push_back(label);
     if (!peek_lparen_kw("then")) {

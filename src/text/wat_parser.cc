@@ -1,6 +1,8 @@
 // The WAT module parser, module level: token helpers, index spaces, the
-// declaration scan (pass 1), the module fields (pass 2) and the assembly of
-// the binary module. Types are in wat_types.cc, instructions in wat_instr.cc.
+// declaration scan (pass 1), the module fields (pass 2), the assembly of the
+// binary module and the annotations that add custom sections to it (@custom,
+// @name, @metadata.code.branch_hint). Types are in wat_types.cc,
+// instructions in wat_instr.cc.
 #include "text/wat_parser.h"
 
 #include <algorithm>
@@ -276,7 +278,7 @@ uint32_t WatParser::take_index(IndexSpace& space) {
 // Driver
 
 Result<std::vector<uint8_t>> WatParser::run() {
-  auto tokens = tokenize(src_);
+  auto tokens = tokenize(src_, &annots_);
   if (!tokens.ok()) return std::move(tokens).error();
   toks_ = std::move(*tokens);
 
@@ -305,6 +307,7 @@ Result<std::vector<uint8_t>> WatParser::run() {
     pos_ = 2;
     module_name_ = take_opt_id();
     begin = pos_;
+    module_binder_ = pos_;
     end = close_[0];
     if (end >= toks_.size()) {
       fail(eof_, "unexpected end of input");
@@ -313,6 +316,7 @@ Result<std::vector<uint8_t>> WatParser::run() {
     }
   }
   if (ok()) scan_fields(begin, end);
+  if (ok()) read_annotations();
 
   // Type definitions first: every later reference may need them.
   for (const FieldRef& f : fields_) {
@@ -327,7 +331,10 @@ Result<std::vector<uint8_t>> WatParser::run() {
     pos_ = f.pos;
     parse_field(f.kind);
   }
+  if (ok()) read_name_annotations();
   if (err_) return std::move(*err_);
+  if (annot_malformed_) return std::move(*annot_malformed_);
+  if (annot_invalid_) return std::move(*annot_invalid_);
   return assemble();
 }
 
@@ -377,29 +384,34 @@ void WatParser::scan_fields(size_t begin, size_t end) {
 
     // func/table/memory/global/tag: an import when `(import ...)` follows
     // the optional id and inline exports.
-    auto scan_definition = [&](IndexSpace& space, const char* what) {
+    bool import = false;
+    auto scan_definition = [&](IndexSpace& space, const char* what,
+                               NameKind name_kind) {
       auto id = take_opt_id();
+      add_binder(pos_, name_kind, space.count);
       size_t j = pos_;
       while (j + 1 < toks_.size() && toks_[j].kind == TokenKind::LParen &&
              toks_[j + 1].kind == TokenKind::Keyword &&
              toks_[j + 1].text == "export")
         j = close_[j] + 1;
-      bool import = j + 1 < toks_.size() &&
-                    toks_[j].kind == TokenKind::LParen &&
-                    toks_[j + 1].kind == TokenKind::Keyword &&
-                    toks_[j + 1].text == "import";
-      if (import) {
+      bool is_import = j + 1 < toks_.size() &&
+                       toks_[j].kind == TokenKind::LParen &&
+                       toks_[j + 1].kind == TokenKind::Keyword &&
+                       toks_[j + 1].text == "import";
+      if (is_import) {
         scan_import_after(toks_[j + 1]);
       } else {
         note_definition(what);
       }
       declare(space, id, kwtok);
-      return import;
+      return is_import;
     };
 
     if (kw == "type") {
       kind = FieldKind::Type;
-      declare(type_space_, take_opt_id(), kwtok);
+      auto id = take_opt_id();
+      add_binder(pos_, NameKind::Type, type_space_.count);
+      declare(type_space_, id, kwtok);
     } else if (kw == "rec") {
       kind = FieldKind::Rec;
       size_t j = i + 2;
@@ -408,7 +420,9 @@ void WatParser::scan_fields(size_t begin, size_t end) {
              toks_[j + 1].kind == TokenKind::Keyword &&
              toks_[j + 1].text == "type") {
         pos_ = j + 2;
-        declare(type_space_, take_opt_id(), toks_[j + 1]);
+        auto id = take_opt_id();
+        add_binder(pos_, NameKind::Type, type_space_.count);
+        declare(type_space_, id, toks_[j + 1]);
         j = close_[j] + 1;
       }
     } else if (kw == "import") {
@@ -423,44 +437,52 @@ void WatParser::scan_fields(size_t begin, size_t end) {
         Token iktok = peek(3);
         pos_ += 4;
         auto id = take_opt_id();
-        if (ik == "func") declare(funcs_, id, iktok);
-        if (ik == "table") declare(tables_, id, iktok);
-        if (ik == "memory") declare(memories_, id, iktok);
-        if (ik == "global") declare(globals_, id, iktok);
-        if (ik == "tag") declare(tags_, id, iktok);
+        auto import_of = [&](IndexSpace& space, NameKind name_kind) {
+          add_binder(pos_, name_kind, space.count);
+          declare(space, id, iktok);
+        };
+        if (ik == "func") import_of(funcs_, NameKind::Func);
+        if (ik == "table") import_of(tables_, NameKind::Table);
+        if (ik == "memory") import_of(memories_, NameKind::Memory);
+        if (ik == "global") import_of(globals_, NameKind::Global);
+        if (ik == "tag") import_of(tags_, NameKind::Tag);
       }
     } else if (kw == "func") {
       kind = FieldKind::Func;
-      scan_definition(funcs_, "function");
+      import = scan_definition(funcs_, "function", NameKind::Func);
     } else if (kw == "table") {
       kind = FieldKind::Table;
-      bool import = scan_definition(tables_, "table");
+      import = scan_definition(tables_, "table", NameKind::Table);
       if (!import && field_has_child(i, "elem")) declare(elems_, {}, kwtok);
     } else if (kw == "memory") {
       kind = FieldKind::Memory;
-      bool import = scan_definition(memories_, "memory");
+      import = scan_definition(memories_, "memory", NameKind::Memory);
       if (!import && field_has_child(i, "data")) declare(datas_, {}, kwtok);
     } else if (kw == "global") {
       kind = FieldKind::Global;
-      scan_definition(globals_, "global");
+      import = scan_definition(globals_, "global", NameKind::Global);
     } else if (kw == "tag") {
       kind = FieldKind::Tag;
-      scan_definition(tags_, "tag");
+      import = scan_definition(tags_, "tag", NameKind::Tag);
     } else if (kw == "export") {
       kind = FieldKind::Export;
     } else if (kw == "start") {
       kind = FieldKind::Start;
     } else if (kw == "elem") {
       kind = FieldKind::Elem;
-      declare(elems_, take_opt_id(), kwtok);
+      auto id = take_opt_id();
+      add_binder(pos_, NameKind::Elem, elems_.count);
+      declare(elems_, id, kwtok);
     } else if (kw == "data") {
       kind = FieldKind::Data;
-      declare(datas_, take_opt_id(), kwtok);
+      auto id = take_opt_id();
+      add_binder(pos_, NameKind::Data, datas_.count);
+      declare(datas_, id, kwtok);
     } else {
       fail_unexpected(kwtok);
       return;
     }
-    fields_.push_back({kind, i});
+    fields_.push_back({kind, i, import});
     i = close_[i] + 1;
   }
 }
@@ -705,6 +727,7 @@ void WatParser::parse_import() {
 }
 
 void WatParser::parse_func() {
+  const size_t field_pos = pos_;
   next();  // (
   next();  // func
   take_opt_id();
@@ -725,7 +748,33 @@ void WatParser::parse_func() {
     return;
   }
   ByteWriter body;
+  auto hints = hint_annots_.find(field_pos);
+  cur_hints_ = hints != hint_annots_.end() ? &hints->second : nullptr;
+  hint_cursor_ = 0;
+  cur_func_hints_.clear();
+  body_ = &body;
   parse_func_body(use, type, index, body);
+  body_ = nullptr;
+  if (ok() && cur_hints_ && hint_cursor_ < cur_hints_->size()) {
+    annot_fail((*cur_hints_)[hint_cursor_].at,
+               "@metadata.code.branch_hint annotation: invalid placement");
+  }
+  cur_hints_ = nullptr;
+  if (!cur_func_hints_.empty()) {
+    // Folded operands come before their operator, so source order is not
+    // offset order; the section wants increasing offsets.
+    std::stable_sort(
+        cur_func_hints_.begin(), cur_func_hints_.end(),
+        [](const auto& a, const auto& b) { return a.first < b.first; });
+    branch_hints_out_.u32(index);
+    branch_hints_out_.u32(uint32_t(cur_func_hints_.size()));
+    for (const auto& [offset, hint] : cur_func_hints_) {
+      branch_hints_out_.u32(offset);
+      branch_hints_out_.u32(1);  // the hint's size
+      branch_hints_out_.u8(hint);
+    }
+    ++n_hinted_funcs_;
+  }
   expect_rparen();
   func_types_.push_back(type);
   bodies_.push_back(std::move(body));
@@ -743,6 +792,7 @@ void WatParser::parse_func_body(const TypeUse& use, uint32_t type_index,
       if (n.empty()) continue;
       scope.locals.emplace(n, i);
       names.emplace_back(i, n);
+      add_binder(use.param_binders[i], NameKind::Local, i, func_index);
     }
   } else if (type_index < types_.size() &&
              types_[type_index].kind == CompositeKind::Func) {
@@ -762,6 +812,7 @@ void WatParser::parse_func_body(const TypeUse& use, uint32_t type_index,
         return;
       }
       names.emplace_back(index, n);
+      add_binder(pos_, NameKind::Local, index, func_index);
       locals.push_back(take_valtype());
     } else {
       while (ok() && !at_close()) locals.push_back(take_valtype());
@@ -1265,6 +1316,24 @@ void WatParser::parse_data() {
 
 namespace {
 
+// The order of the non-custom sections in a module, as the placement of
+// custom sections names it (`(before code)`, `(after last)`...).
+enum : uint32_t {
+  kSectionOrderType = 1,
+  kSectionOrderImport,
+  kSectionOrderFunc,
+  kSectionOrderTable,
+  kSectionOrderMemory,
+  kSectionOrderTag,
+  kSectionOrderGlobal,
+  kSectionOrderExport,
+  kSectionOrderStart,
+  kSectionOrderElem,
+  kSectionOrderDataCount,
+  kSectionOrderCode,
+  kSectionOrderData,
+};
+
 void write_section(ByteWriter& out, uint8_t id, const ByteWriter& payload) {
   out.u8(id);
   out.sized(payload);
@@ -1294,78 +1363,381 @@ void write_name_map(ByteWriter& w,
 
 std::vector<uint8_t> WatParser::assemble() {
   ByteWriter out;
-  out.raw(std::string_view("\0asm\x01\0\0\0", 8));
+  out.fixed32(0x6d736100);  // "\0asm"
+  out.fixed32(1);           // version
 
+  // Custom sections, in the slots their placement names; the generated
+  // ones go where the reference interpreter puts them (branch hints before
+  // the code, names last), ordered with the others by source position.
+  std::vector<PlacedCustom> customs = std::move(customs_);
+  if (n_hinted_funcs_ > 0) {
+    ByteWriter hints;
+    hints.u32(n_hinted_funcs_);
+    hints.append(branch_hints_out_);
+    customs.push_back({2 * kSectionOrderCode, first_hint_annot_,
+                       "metadata.code.branch_hint", std::move(hints.bytes())});
+  }
+  {
+    ByteWriter names;
+    write_name_section(names);
+    if (!names.empty())
+      customs.push_back({2 * kSectionOrderData + 1, first_name_annot_, "name",
+                         std::move(names.bytes())});
+  }
+  std::stable_sort(customs.begin(), customs.end(),
+                   [](const PlacedCustom& a, const PlacedCustom& b) {
+                     return a.rank != b.rank ? a.rank < b.rank
+                                             : a.order < b.order;
+                   });
+  size_t next_custom = 0;
+  // Emits the custom sections placed before section `order` (or earlier).
+  auto customs_before = [&](uint32_t order) {
+    while (next_custom < customs.size() &&
+           customs[next_custom].rank <= 2 * order) {
+      const PlacedCustom& c = customs[next_custom++];
+      ByteWriter payload;
+      payload.name(c.name);
+      payload.raw(c.content.data(), c.content.size());
+      write_section(out, 0, payload);
+    }
+  };
+
+  customs_before(kSectionOrderType);
   if (!rec_groups_.empty()) {
     ByteWriter types;
     write_types(types);
     write_section(out, 1, types);
   }
+  customs_before(kSectionOrderImport);
   write_vec_section(out, 2, n_imports_, imports_);
+  customs_before(kSectionOrderFunc);
   if (!func_types_.empty()) {
     ByteWriter funcs;
     for (uint32_t t : func_types_) funcs.u32(t);
     write_vec_section(out, 3, uint32_t(func_types_.size()), funcs);
   }
+  customs_before(kSectionOrderTable);
   write_vec_section(out, 4, n_tables_, tables_out_);
+  customs_before(kSectionOrderMemory);
   write_vec_section(out, 5, n_memories_, memories_out_);
+  customs_before(kSectionOrderTag);
   write_vec_section(out, 13, n_tags_, tags_out_);
+  customs_before(kSectionOrderGlobal);
   write_vec_section(out, 6, n_globals_, globals_out_);
+  customs_before(kSectionOrderExport);
   write_vec_section(out, 7, n_exports_, exports_out_);
+  customs_before(kSectionOrderStart);
   if (start_) {
     ByteWriter s;
     s.u32(*start_);
     write_section(out, 8, s);
   }
+  customs_before(kSectionOrderElem);
   write_vec_section(out, 9, n_elems_, elems_out_);
+  customs_before(kSectionOrderDataCount);
   if (n_datas_ > 0 || uses_data_index_) {
     ByteWriter dc;
     dc.u32(n_datas_);
     write_section(out, 12, dc);
   }
+  customs_before(kSectionOrderCode);
   if (!bodies_.empty()) {
     ByteWriter code;
     code.u32(uint32_t(bodies_.size()));
     for (const ByteWriter& b : bodies_) code.sized(b);
     write_section(out, 10, code);
   }
+  customs_before(kSectionOrderData);
   write_vec_section(out, 11, n_datas_, datas_out_);
-
-  // The name section, so that names survive into backtraces.
-  std::vector<std::pair<uint32_t, std::string>> funcs;
-  for (const auto& [name, index] : funcs_.names)
-    funcs.emplace_back(index, name);
-  if (module_name_ || !funcs.empty() || !local_names_.empty()) {
-    ByteWriter names;
-    names.name("name");
-    if (module_name_) {
-      ByteWriter sub;
-      sub.name(*module_name_);
-      names.u8(0);
-      names.sized(sub);
-    }
-    if (!funcs.empty()) {
-      ByteWriter sub;
-      write_name_map(sub, std::move(funcs));
-      names.u8(1);
-      names.sized(sub);
-    }
-    if (!local_names_.empty()) {
-      auto locals = local_names_;
-      std::sort(locals.begin(), locals.end(),
-                [](const auto& a, const auto& b) { return a.first < b.first; });
-      ByteWriter sub;
-      sub.u32(uint32_t(locals.size()));
-      for (auto& [func, map] : locals) {
-        sub.u32(func);
-        write_name_map(sub, std::move(map));
-      }
-      names.u8(2);
-      names.sized(sub);
-    }
-    write_section(out, 0, names);
-  }
+  customs_before(UINT32_MAX / 2);
   return std::move(out.bytes());
+}
+
+// The name section, so that names survive into backtraces: the `$id`s of
+// modules, functions and locals, overridden by `(@name ...)` annotations,
+// which may also name types, tables, memories, globals, segments and tags.
+// Writes the payload after the section's own name; nothing when there is no
+// name at all.
+void WatParser::write_name_section(ByteWriter& out) {
+  ByteWriter names;
+  auto subsection = [&](NameKind kind, const ByteWriter& content) {
+    names.u8(uint8_t(kind));
+    names.sized(content);
+  };
+  std::optional<std::string> module_name =
+      module_annot_name_ ? module_annot_name_ : module_name_;
+  if (module_name) {
+    ByteWriter sub;
+    sub.name(*module_name);
+    subsection(NameKind::Module, sub);
+  }
+
+  std::unordered_map<uint32_t, std::string> funcs;
+  for (const auto& [name, index] : funcs_.names) funcs[index] = name;
+  for (const auto& [index, name] : annot_names_[uint8_t(NameKind::Func)])
+    funcs[index] = name;
+  if (!funcs.empty()) {
+    ByteWriter sub;
+    write_name_map(sub, {funcs.begin(), funcs.end()});
+    subsection(NameKind::Func, sub);
+  }
+
+  std::unordered_map<uint32_t, std::unordered_map<uint32_t, std::string>>
+      locals;
+  for (const auto& [func, map] : local_names_)
+    for (const auto& [index, name] : map) locals[func][index] = name;
+  for (const auto& [func, map] : annot_local_names_)
+    for (const auto& [index, name] : map) locals[func][index] = name;
+  if (!locals.empty()) {
+    std::vector<uint32_t> order;
+    for (const auto& entry : locals) order.push_back(entry.first);
+    std::sort(order.begin(), order.end());
+    ByteWriter sub;
+    sub.u32(uint32_t(order.size()));
+    for (uint32_t func : order) {
+      sub.u32(func);
+      const auto& map = locals[func];
+      write_name_map(sub, {map.begin(), map.end()});
+    }
+    subsection(NameKind::Local, sub);
+  }
+
+  for (NameKind kind :
+       {NameKind::Type, NameKind::Table, NameKind::Memory, NameKind::Global,
+        NameKind::Elem, NameKind::Data, NameKind::Tag}) {
+    const auto& map = annot_names_[uint8_t(kind)];
+    if (map.empty()) continue;
+    ByteWriter sub;
+    write_name_map(sub, {map.begin(), map.end()});
+    subsection(kind, sub);
+  }
+  out.append(names);
+}
+
+// ---------------------------------------------------------------------------
+// Annotations
+
+void WatParser::annot_fail(const Token& at, std::string message,
+                           ErrorKind kind) {
+  std::optional<Error>& slot =
+      kind == ErrorKind::Invalid ? annot_invalid_ : annot_malformed_;
+  if (slot) return;
+  Error e(kind, std::move(message), at.offset);
+  e.line = at.line;
+  slot = std::move(e);
+}
+
+size_t WatParser::enclosing_field(size_t before) const {
+  // The last field that opens before `before`; fields never nest.
+  auto it =
+      std::upper_bound(fields_.begin(), fields_.end(), before,
+                       [](size_t b, const FieldRef& f) { return b <= f.pos; });
+  if (it == fields_.begin()) return fields_.size();
+  --it;
+  if (before > close_[it->pos]) return fields_.size();
+  return size_t(it - fields_.begin());
+}
+
+void WatParser::read_annotations() {
+  for (const Annotation& a : annots_) {
+    if (a.id == "custom") {
+      read_custom_annotation(a);
+    } else if (a.id == "metadata.code.branch_hint") {
+      read_branch_hint_annotation(a);
+    }
+  }
+}
+
+// (@custom "name" place? "bytes"*), only between module fields.
+void WatParser::read_custom_annotation(const Annotation& a) {
+  const std::vector<Token>& items = a.items;
+  if (items.empty() || items[0].kind != TokenKind::String) {
+    annot_fail(a.open, "@custom annotation: missing section name");
+    return;
+  }
+  std::optional<std::string> name = decode_string(items[0].text);
+  if (!name || !is_valid_utf8(*name)) {
+    annot_fail(items[0], "@custom annotation: malformed UTF-8 encoding");
+    return;
+  }
+  size_t i = 1;
+  uint32_t rank = 2 * kSectionOrderData + 1;  // (after last)
+  if (i < items.size() && items[i].kind == TokenKind::LParen) {
+    size_t close = i + 1;
+    for (int depth = 1; close < items.size(); ++close) {
+      TokenKind k = items[close].kind;
+      if (k == TokenKind::LParen || k == TokenKind::Annotation) ++depth;
+      if (k == TokenKind::RParen && --depth == 0) break;
+    }
+    auto is_kw = [&](size_t k, std::string_view kw) {
+      return k < close && items[k].kind == TokenKind::Keyword &&
+             items[k].text == kw;
+    };
+    bool after = is_kw(i + 1, "after");
+    if (!after && !is_kw(i + 1, "before")) {
+      annot_fail(items[i], "@custom annotation: malformed placement");
+      return;
+    }
+    static constexpr std::pair<std::string_view, uint32_t> kSections[] = {
+        {"type", kSectionOrderType},           {"import", kSectionOrderImport},
+        {"func", kSectionOrderFunc},           {"table", kSectionOrderTable},
+        {"memory", kSectionOrderMemory},       {"tag", kSectionOrderTag},
+        {"global", kSectionOrderGlobal},       {"export", kSectionOrderExport},
+        {"start", kSectionOrderStart},         {"elem", kSectionOrderElem},
+        {"datacount", kSectionOrderDataCount}, {"code", kSectionOrderCode},
+        {"data", kSectionOrderData},           {"first", kSectionOrderType},
+        {"last", kSectionOrderData},
+    };
+    std::optional<uint32_t> section;
+    for (const auto& [kw, order] : kSections)
+      if (is_kw(i + 2, kw)) section = order;
+    if (!section) {
+      annot_fail(items[i], "@custom annotation: malformed section kind");
+      return;
+    }
+    if (i + 3 < close) {
+      annot_fail(items[i + 3], "@custom annotation: unexpected token");
+      return;
+    }
+    rank = 2 * *section + (after ? 1 : 0);
+    i = close + 1;
+  }
+  std::string content;
+  for (; i < items.size() && items[i].kind == TokenKind::String; ++i)
+    content += decode_string(items[i].text).value_or("");
+  if (i < items.size()) {
+    annot_fail(items[i], "@custom annotation: unexpected token");
+    return;
+  }
+  if (enclosing_field(a.before) < fields_.size()) {
+    annot_fail(a.open, "misplaced @custom annotation");
+    return;
+  }
+  customs_.push_back({rank, a.open.offset, std::move(*name),
+                      std::vector<uint8_t>(content.begin(), content.end())});
+}
+
+// (@metadata.code.branch_hint "\00"|"\01") inside a defined function; the
+// instruction it precedes is checked in pass 2 (take_branch_hint).
+void WatParser::read_branch_hint_annotation(const Annotation& a) {
+  std::string payload;
+  for (const Token& t : a.items) {
+    if (t.kind != TokenKind::String) {
+      annot_fail(t, "@metadata.code.branch_hint annotation: unexpected token");
+      return;
+    }
+    payload += decode_string(t.text).value_or("");
+  }
+  size_t f = enclosing_field(a.before);
+  if (f == fields_.size() || fields_[f].kind != FieldKind::Func ||
+      fields_[f].import) {
+    annot_fail(a.open,
+               "@metadata.code.branch_hint annotation: not in a function");
+    return;
+  }
+  if (payload.size() != 1 || uint8_t(payload[0]) > 1) {
+    annot_fail(a.open,
+               "@metadata.code.branch_hint annotation: invalid hint value");
+    return;
+  }
+  hint_annots_[fields_[f].pos].push_back(
+      {a.before, uint8_t(payload[0]), a.open});
+  first_hint_annot_ = std::min(first_hint_annot_, a.open.offset);
+}
+
+std::optional<uint8_t> WatParser::take_branch_hint(size_t start,
+                                                   const Token& kw) {
+  if (!cur_hints_) return std::nullopt;
+  std::optional<uint8_t> hint;
+  const Token* at = nullptr;
+  while (hint_cursor_ < cur_hints_->size() &&
+         (*cur_hints_)[hint_cursor_].before <= start) {
+    const HintAnnotation& h = (*cur_hints_)[hint_cursor_++];
+    if (hint) {
+      annot_fail(h.at,
+                 "@metadata.code.branch_hint annotation: duplicate annotation");
+      continue;
+    }
+    hint = h.value;
+    at = &h.at;
+  }
+  if (hint && kw.text != "if" && kw.text != "br_if") {
+    annot_fail(*at, "@metadata.code.branch_hint annotation: invalid target",
+               ErrorKind::Invalid);
+    return std::nullopt;
+  }
+  return hint;
+}
+
+void WatParser::note_branch_hint(const ByteWriter& out,
+                                 std::optional<uint8_t> hint) {
+  // Instructions of a body are written to the body itself (operators of
+  // folded forms are appended to it), so out.size() is the offset from the
+  // start of the locals declaration, as the section defines it.
+  if (hint && &out == body_)
+    cur_func_hints_.emplace_back(uint32_t(out.size()), *hint);
+}
+
+// (@name "str") just past a binder; run when pass 2 has met every binder.
+void WatParser::read_name_annotations() {
+  for (const Annotation& a : annots_) {
+    if (a.id != "name") continue;
+    const std::vector<Token>& items = a.items;
+    if (items.empty() || items[0].kind != TokenKind::String) {
+      annot_fail(a.open, "@name annotation: string expected");
+      continue;
+    }
+    std::optional<std::string> name = decode_string(items[0].text);
+    if (!name || !is_valid_utf8(*name)) {
+      annot_fail(items[0], "malformed UTF-8 encoding");
+      continue;
+    }
+    if (items.size() > 1) {
+      annot_fail(items[1], "@name annotation: unexpected token");
+      continue;
+    }
+    NameBinder binder;
+    if (a.before != module_binder_) {
+      auto it = binders_.find(a.before);
+      if (it == binders_.end()) {
+        annot_fail(a.open, "misplaced @name annotation");
+        continue;
+      }
+      binder = it->second;
+    }
+    first_name_annot_ = std::min(first_name_annot_, a.open.offset);
+    bool added = false;
+    const char* what = "function";
+    switch (binder.kind) {
+      case NameKind::Module:
+        added = !module_annot_name_;
+        if (added) module_annot_name_ = std::move(*name);
+        what = "module";
+        break;
+      case NameKind::Local:
+        added = annot_local_names_[binder.func]
+                    .emplace(binder.index, std::move(*name))
+                    .second;
+        what = "local";
+        break;
+      default:
+        added = annot_names_[uint8_t(binder.kind)]
+                    .emplace(binder.index, std::move(*name))
+                    .second;
+        what = binder.kind == NameKind::Func     ? "function"
+               : binder.kind == NameKind::Type   ? "type"
+               : binder.kind == NameKind::Table  ? "table"
+               : binder.kind == NameKind::Memory ? "memory"
+               : binder.kind == NameKind::Global ? "global"
+               : binder.kind == NameKind::Elem   ? "elem"
+               : binder.kind == NameKind::Data   ? "data"
+                                                 : "tag";
+        break;
+    }
+    if (!added)
+      annot_fail(a.open,
+                 std::string("@name annotation: multiple ") + what + " names");
+  }
 }
 
 }  // namespace heron::text

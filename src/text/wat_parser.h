@@ -14,6 +14,21 @@
 //
 // Errors are sticky, as in BinaryReader: the first one is recorded, every
 // later token read yields Eof so that all loops end, and run() returns it.
+//
+// Annotations (wat_parser.cc, "Annotations"): the lexer hands over every
+// top-level `(@id ...)` with the index of the token it precedes; three of
+// them mean something here, as in the reference interpreter's custom handlers,
+// and all others are ignored:
+//   (@custom "name" place? "bytes"*)   at module level: a custom section,
+//       place = (before|after section) | (before first) | (after last)
+//   (@name "str")   right after a binder (`func $f?`, `param $x`, the
+//       module's `module $m?`...): that entity's name in the name section
+//   (@metadata.code.branch_hint "\00"|"\01")   in a function, before an
+//       `if` or `br_if` (plain or folded): an entry of the
+//       metadata.code.branch_hint section, placed before the code section
+// Their errors are kept apart from the grammar's: a module with both
+// reports the grammar error first (the reference interpreter parses
+// annotations after the module), malformed annotations before invalid ones.
 #pragma once
 
 #include <cstdint>
@@ -69,6 +84,49 @@ struct TypeUse {
   bool has_inline = false;
   FuncType inline_type;
   std::vector<std::string> param_names;  // one per inline param, "" if none
+  // One per inline param: the token index just past its `$id` (where an
+  // `(@name ...)` for it stands), kNoBinder if it has none.
+  std::vector<size_t> param_binders;
+  static constexpr size_t kNoBinder = size_t(-1);
+};
+
+// What an `(@name ...)` annotation names, by the subsection of the name
+// section that holds it.
+enum class NameKind : uint8_t {
+  Module = 0,
+  Func = 1,
+  Local = 2,
+  Type = 4,
+  Table = 5,
+  Memory = 6,
+  Global = 7,
+  Elem = 8,
+  Data = 9,
+  Tag = 11,
+};
+
+// A place where an `(@name ...)` may stand: just past a binder.
+struct NameBinder {
+  NameKind kind = NameKind::Module;
+  uint32_t index = 0;  // in its index space; for Local, the local's index
+  uint32_t func = 0;   // Local: the function
+};
+
+// A `(@metadata.code.branch_hint ...)` of one function, as written.
+struct HintAnnotation {
+  size_t before = 0;  // token index it precedes
+  uint8_t value = 0;
+  Token at;
+};
+
+// A custom section to emit, with where it goes: `rank` orders the slots
+// between sections (2 * section order, +1 for "after"); `order` (a source
+// offset) keeps text order within a slot.
+struct PlacedCustom {
+  uint32_t rank = 0;
+  uint32_t order = 0;
+  std::string name;
+  std::vector<uint8_t> content;
 };
 
 // Name scopes of one function body or constant expression.
@@ -171,6 +229,11 @@ class WatParser {
   void parse_data();
   void parse_func_body(const TypeUse& use, uint32_t type_index,
                        uint32_t func_index, ByteWriter& body);
+  // Records where an `(@name ...)` may name something (see NameBinder).
+  void add_binder(size_t pos, NameKind kind, uint32_t index,
+                  uint32_t func = 0) {
+    binders_.emplace(pos, NameBinder{kind, index, func});
+  }
   // addrtype? limits for tables/memories; `is64` from the address type.
   Limits parse_limits(bool is64);
   TableType parse_tabletype();
@@ -188,6 +251,25 @@ class WatParser {
   void parse_offset(ByteWriter& expr);
   void add_export(std::string name, ExternKind kind, uint32_t index);
   std::vector<uint8_t> assemble();
+  void write_name_section(ByteWriter& out);
+
+  // ---- Annotations (wat_parser.cc)
+  void annot_fail(const Token& at, std::string message,
+                  ErrorKind kind = ErrorKind::Malformed);
+  // The index in fields_ of the field whose parentheses enclose token index
+  // `before`, or fields_.size().
+  size_t enclosing_field(size_t before) const;
+  // After pass 1: @custom and @metadata.code.branch_hint.
+  void read_annotations();
+  void read_custom_annotation(const Annotation& a);
+  void read_branch_hint_annotation(const Annotation& a);
+  // After pass 2, when every binder is known: @name.
+  void read_name_annotations();
+  // At the start of an instruction (token index `start`, keyword `kw`) in a
+  // function body: the branch hint written before it, if any.
+  std::optional<uint8_t> take_branch_hint(size_t start, const Token& kw);
+  // The instruction whose hint is `hint` has its opcode at out.size().
+  void note_branch_hint(const ByteWriter& out, std::optional<uint8_t> hint);
 
   // ---- Types (wat_types.cc)
   ValType take_valtype();
@@ -211,7 +293,9 @@ class WatParser {
   void parse_plain(ByteWriter& out, BodyScope& scope);
   void parse_folded(ByteWriter& out, BodyScope& scope);
   void parse_block_plain(const Token& kw, ByteWriter& out, BodyScope& scope);
-  void parse_block_folded(const Token& kw, ByteWriter& out, BodyScope& scope);
+  // `hint`: the branch hint written before a folded `if`, if any.
+  void parse_block_folded(const Token& kw, ByteWriter& out, BodyScope& scope,
+                          std::optional<uint8_t> hint);
   void parse_blocktype(ByteWriter& out);
   void parse_catch_clauses(ByteWriter& out, BodyScope& scope);
   void check_end_label(const std::string& label);
@@ -239,11 +323,15 @@ class WatParser {
   size_t pos_ = 0;
   Token eof_;
   std::optional<Error> err_;
+  // First malformed / invalid annotation (reported after err_).
+  std::optional<Error> annot_malformed_, annot_invalid_;
+  std::vector<Annotation> annots_;
 
   // Pass 1 results.
   struct FieldRef {
     FieldKind kind;
     size_t pos;
+    bool import = false;  // func/table/...: `(import ...)` inline
   };
   std::vector<FieldRef> fields_;
   const char* first_definition_ = nullptr;  // for "import after ..."
@@ -280,6 +368,28 @@ class WatParser {
   std::vector<
       std::pair<uint32_t, std::vector<std::pair<uint32_t, std::string>>>>
       local_names_;
+
+  // Annotations.
+  size_t module_binder_ = 0;  // token index just past `(module $id?`
+  std::unordered_map<size_t, NameBinder> binders_;  // by token index
+  std::optional<std::string> module_annot_name_;
+  // (@name ...) names by kind (Module and Local aside), index -> name.
+  std::unordered_map<uint8_t, std::unordered_map<uint32_t, std::string>>
+      annot_names_;
+  std::unordered_map<uint32_t, std::unordered_map<uint32_t, std::string>>
+      annot_local_names_;
+  uint32_t first_name_annot_ = UINT32_MAX;  // source offset, for placement
+  std::vector<PlacedCustom> customs_;
+  // Branch hints by the token index of their function field, the ones of
+  // the function being parsed, and the section's entries so far.
+  std::unordered_map<size_t, std::vector<HintAnnotation>> hint_annots_;
+  const std::vector<HintAnnotation>* cur_hints_ = nullptr;
+  size_t hint_cursor_ = 0;
+  const ByteWriter* body_ = nullptr;  // the function body being written
+  std::vector<std::pair<uint32_t, uint8_t>> cur_func_hints_;  // offset, hint
+  ByteWriter branch_hints_out_;
+  uint32_t n_hinted_funcs_ = 0;
+  uint32_t first_hint_annot_ = UINT32_MAX;  // source offset, for placement
 };
 
 }  // namespace heron::text

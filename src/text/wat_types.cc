@@ -359,12 +359,14 @@ TypeUse WatParser::parse_typeuse(bool allow_names) {
         fail(idtok, "duplicate local $" + name);
         return use;
       }
+      use.param_binders.push_back(pos_);
       use.inline_type.params.push_back(take_valtype());
       use.param_names.push_back(std::move(name));
     } else {
       while (ok() && !at_close()) {
         use.inline_type.params.push_back(take_valtype());
         use.param_names.emplace_back();
+        use.param_binders.push_back(TypeUse::kNoBinder);
       }
     }
     expect_rparen();
