@@ -9,6 +9,7 @@ packages=(
   cmake ninja-build g++ clang-14 lld-14
   libgtest-dev libgmock-dev libbenchmark-dev
   libfmt-dev libcli11-dev libzstd-dev
+  libasmjit-dev libzydis-dev
   wabt wasi-libc libclang-rt-14-dev-wasm32
   python3
 )
