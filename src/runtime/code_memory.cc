@@ -1,0 +1,74 @@
+// CodeMemory: mmap'd JIT code regions with a one-way RW -> RX transition.
+#include "runtime/code_memory.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <utility>
+
+namespace heron {
+
+size_t host_page_size() {
+  static const size_t page = size_t(sysconf(_SC_PAGESIZE));
+  return page;
+}
+
+Result<CodeMemory> CodeMemory::allocate(size_t bytes) {
+  size_t page = host_page_size();
+  if (bytes == 0) bytes = 1;
+  if (bytes > SIZE_MAX - page)
+    return Error(ErrorKind::Limit, "code region too large");
+  size_t size = (bytes + page - 1) / page * page;
+  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED)
+    return Error(ErrorKind::Limit, std::string("cannot map code memory: ") +
+                                       std::strerror(errno));
+  return CodeMemory(static_cast<uint8_t*>(p), size);
+}
+
+CodeMemory::CodeMemory(CodeMemory&& other) noexcept
+    : base_(std::exchange(other.base_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
+      executable_(std::exchange(other.executable_, false)) {}
+
+CodeMemory& CodeMemory::operator=(CodeMemory&& other) noexcept {
+  if (this != &other) {
+    release();
+    base_ = std::exchange(other.base_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+    executable_ = std::exchange(other.executable_, false);
+  }
+  return *this;
+}
+
+CodeMemory::~CodeMemory() { release(); }
+
+void CodeMemory::release() {
+  if (base_) munmap(base_, size_);
+  base_ = nullptr;
+  size_ = 0;
+}
+
+std::span<uint8_t> CodeMemory::writable() {
+  if (executable_) fatal_invariant("CodeMemory written after make_executable");
+  return {base_, size_};
+}
+
+Result<void> CodeMemory::make_executable() {
+  if (!base_) fatal_invariant("make_executable on an empty CodeMemory");
+  if (executable_) return {};
+  if (mprotect(base_, size_, PROT_READ | PROT_EXEC) != 0)
+    return Error(ErrorKind::Limit, std::string("cannot protect code memory: ") +
+                                       std::strerror(errno));
+  // x86 keeps instruction caches coherent; other ISAs need this.
+  __builtin___clear_cache(reinterpret_cast<char*>(base_),
+                          reinterpret_cast<char*>(base_ + size_));
+  executable_ = true;
+  return {};
+}
+
+}  // namespace heron
