@@ -1,10 +1,10 @@
 // Names of the IR's small enums (types, condition codes, memory access
-// widths, trap codes, library calls, opcodes) for the printer and parser.
+// widths, library calls, opcodes) for the printer and parser.
 #include <array>
 
+#include "heron/trap_code.h"
 #include "ir/libcall.h"
 #include "ir/opcode.h"
-#include "ir/trap_code.h"
 #include "ir/types.h"
 
 namespace heron::ir {
@@ -28,16 +28,6 @@ constexpr std::array<std::string_view, 6> kFloatCCNames = {"eq", "ne", "lt",
 constexpr std::array<std::string_view, 10> kMemAccessNames = {
     "", "s8", "u8", "s16", "u16", "s32", "u32", "trunc8", "trunc16", "trunc32"};
 
-constexpr std::array kTrapNames = {
-#define HERON_TRAP_NAME(name, text, message) std::string_view(text),
-    HERON_TRAP_CODES(HERON_TRAP_NAME)
-#undef HERON_TRAP_NAME
-};
-constexpr std::array kTrapMessages = {
-#define HERON_TRAP_MESSAGE(name, text, message) std::string_view(message),
-    HERON_TRAP_CODES(HERON_TRAP_MESSAGE)
-#undef HERON_TRAP_MESSAGE
-};
 constexpr std::array kLibCallNames = {
 #define HERON_LIBCALL_NAME(name, text) std::string_view(text),
     HERON_LIBCALLS(HERON_LIBCALL_NAME)
@@ -115,16 +105,6 @@ unsigned mem_access_bytes(MemAccess a, Type t) {
       return 4;
   }
   return 0;
-}
-
-std::string_view trap_code_name(TrapCode c) {
-  return kTrapNames[static_cast<size_t>(c)];
-}
-std::optional<TrapCode> parse_trap_code(std::string_view s) {
-  return find_name<TrapCode>(kTrapNames, s);
-}
-std::string_view trap_code_message(TrapCode c) {
-  return kTrapMessages[static_cast<size_t>(c)];
 }
 
 std::string_view libcall_name(LibCall c) {

@@ -34,7 +34,7 @@
 #include "ir/entities.h"
 #include "ir/libcall.h"
 #include "ir/opcode.h"
-#include "ir/trap_code.h"
+#include "heron/trap_code.h"
 #include "ir/types.h"
 
 namespace heron::ir {

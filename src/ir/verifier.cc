@@ -383,13 +383,13 @@ Result<void> Verifier::check_types(Block b, Inst i) {
       return {};
     }
     case Opcode::Trap:
-      if (d.code > static_cast<uint8_t>(TrapCode::EpochDeadline)) {
+      if (d.code >= kNumTrapCodes) {
         return fail(b, i, "bad trap code");
       }
       return want_args(0);
     case Opcode::Trapz:
     case Opcode::Trapnz:
-      if (d.code > static_cast<uint8_t>(TrapCode::EpochDeadline)) {
+      if (d.code >= kNumTrapCodes) {
         return fail(b, i, "bad trap code");
       }
       return all_ok({want_args(1), want_type(0, Type::I32)});

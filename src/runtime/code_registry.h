@@ -23,7 +23,7 @@
 #include <cstdint>
 #include <span>
 
-#include "runtime/trap_code.h"
+#include "heron/trap_code.h"
 
 namespace heron {
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "heron/error.h"
-#include "runtime/trap_code.h"
+#include "heron/trap_code.h"
 
 namespace heron {
 
@@ -24,7 +24,7 @@ struct Trap {
   std::vector<uintptr_t> frames;
   bool frames_truncated = false;  // deeper than the capture buffer
 
-  const char* message() const { return trap_message(code); }
+  const char* message() const { return trap_message(code).data(); }
 };
 
 template <class T>

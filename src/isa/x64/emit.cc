@@ -302,7 +302,7 @@ void Emitter::emit_inst(const MInst& in, size_t block, bool last_in_func) {
               gp(in.src1, sz == 8 ? 8 : 4));
       break;
     case Op::Load: {
-      if (in.trap != TrapCode::None) trap_here(in.trap, in.srcloc);
+      if (in.trap != kNoTrap) trap_here(in.trap, in.srcloc);
       const unsigned to = in.size2 == 4 ? 4 : 8;
       if (sz == 8) {
         a_.mov(gp(in.dst, 8), mem(in.mem, 8));
@@ -319,21 +319,21 @@ void Emitter::emit_inst(const MInst& in, size_t block, bool last_in_func) {
       break;
     }
     case Op::Store:
-      if (in.trap != TrapCode::None) trap_here(in.trap, in.srcloc);
+      if (in.trap != kNoTrap) trap_here(in.trap, in.srcloc);
       a_.mov(mem(in.mem, sz), gp(in.src1, sz));
       break;
     case Op::XmmMovRR:
       if (in.dst != in.src1) a_.movaps(xmm(in.dst), xmm(in.src1));
       break;
     case Op::XmmLoad:
-      if (in.trap != TrapCode::None) trap_here(in.trap, in.srcloc);
+      if (in.trap != kNoTrap) trap_here(in.trap, in.srcloc);
       if (sz == 4)
         a_.movss(xmm(in.dst), mem(in.mem, 4));
       else
         a_.movsd(xmm(in.dst), mem(in.mem, 8));
       break;
     case Op::XmmStore:
-      if (in.trap != TrapCode::None) trap_here(in.trap, in.srcloc);
+      if (in.trap != kNoTrap) trap_here(in.trap, in.srcloc);
       if (sz == 4)
         a_.movss(mem(in.mem, 4), xmm(in.src1));
       else

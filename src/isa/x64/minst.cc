@@ -7,36 +7,6 @@ namespace heron::x64 {
 
 Cond invert(Cond c) { return Cond(uint8_t(c) ^ 1); }
 
-const char* trap_code_name(TrapCode code) {
-  switch (code) {
-    case TrapCode::None:
-      return "none";
-    case TrapCode::StackOverflow:
-      return "call stack exhausted";
-    case TrapCode::HeapOutOfBounds:
-      return "out of bounds memory access";
-    case TrapCode::IntegerOverflow:
-      return "integer overflow";
-    case TrapCode::IntegerDivisionByZero:
-      return "integer divide by zero";
-    case TrapCode::BadConversionToInteger:
-      return "invalid conversion to integer";
-    case TrapCode::Unreachable:
-      return "unreachable";
-    case TrapCode::IndirectCallToNull:
-      return "uninitialized element";
-    case TrapCode::BadSignature:
-      return "indirect call type mismatch";
-    case TrapCode::TableOutOfBounds:
-      return "undefined element";
-    case TrapCode::NullReference:
-      return "null reference";
-    case TrapCode::Interrupt:
-      return "interrupt";
-  }
-  return "?";
-}
-
 const char* reg_name(Reg r) {
   static const char* const kNames[32] = {
       "rax",  "rcx",  "rdx",   "rbx",   "rsp",   "rbp",   "rsi",   "rdi",
@@ -175,7 +145,7 @@ MInst div(bool is_signed, Reg quot, Reg rem, Reg lo, Reg hi, Reg divisor,
   i.src2 = hi;
   i.src3 = divisor;
   i.size = size;
-  i.trap = TrapCode::IntegerDivisionByZero;
+  i.trap = TrapCode::IntegerDivideByZero;
   return i;
 }
 MInst load(Reg dst, Amode mem, uint8_t size, bool sign, uint8_t ext_to) {
@@ -186,7 +156,7 @@ MInst load(Reg dst, Amode mem, uint8_t size, bool sign, uint8_t ext_to) {
   i.size = size;
   i.sign = sign;
   i.size2 = ext_to;
-  i.trap = TrapCode::HeapOutOfBounds;
+  i.trap = TrapCode::MemoryOutOfBounds;
   return i;
 }
 MInst store(Reg src, Amode mem, uint8_t size) {
@@ -195,7 +165,7 @@ MInst store(Reg src, Amode mem, uint8_t size) {
   i.src1 = src;
   i.mem = mem;
   i.size = size;
-  i.trap = TrapCode::HeapOutOfBounds;
+  i.trap = TrapCode::MemoryOutOfBounds;
   return i;
 }
 MInst xmm_alu(XmmOp op, Reg dst, Reg src, uint8_t size) {

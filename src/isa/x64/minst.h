@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "heron/trap_code.h"
 #include "isa/x64/regs.h"
 
 namespace heron::x64 {
@@ -39,22 +40,8 @@ enum class Cond : uint8_t {
 };
 Cond invert(Cond c);
 
-// Why an instruction may fault; the trap table maps its code offset to this.
-enum class TrapCode : uint8_t {
-  None,
-  StackOverflow,
-  HeapOutOfBounds,
-  IntegerOverflow,
-  IntegerDivisionByZero,
-  BadConversionToInteger,
-  Unreachable,
-  IndirectCallToNull,
-  BadSignature,
-  TableOutOfBounds,
-  NullReference,
-  Interrupt,
-};
-const char* trap_code_name(TrapCode code);
+// Marks an instruction that cannot fault (MInst::trap).
+inline constexpr TrapCode kNoTrap = static_cast<TrapCode>(0xff);
 
 inline constexpr uint32_t kNoSrcLoc = UINT32_MAX;
 
@@ -143,7 +130,7 @@ struct MInst {
   bool sign = false;
   bool is_test = false;
   bool has_imm = false;  // CmpJcc: compare with imm instead of src2
-  TrapCode trap = TrapCode::None;
+  TrapCode trap = kNoTrap;
   Reg dst, dst2, src1, src2, src3;
   Amode mem;
   int64_t imm = 0;

@@ -74,7 +74,7 @@ TEST(X64Exec, Arithmetic) {
       EXPECT_EQ(in.src1, Reg::gpr(RCX));
     }
   ASSERT_EQ(cf.traps.size(), 1u);
-  EXPECT_EQ(cf.traps[0].code, TrapCode::IntegerDivisionByZero);
+  EXPECT_EQ(cf.traps[0].code, TrapCode::IntegerDivideByZero);
   LoadedCode code({&cf});
   auto fn = code.entry<Fn2>();
   auto ref = [](int64_t a, int64_t b) {
