@@ -54,6 +54,17 @@ enum class BoundsStrategy : uint8_t { GuardPages, ExplicitChecks };
 BoundsStrategy bounds_strategy(const MemoryType& type,
                                const LinearMemoryConfig& config);
 
+// Whether compiled code must check an access of `width` bytes at static
+// `offset` explicitly (heap_bounds_check): always with ExplicitChecks; with
+// GuardPages only when offset + width may reach past the guard region (the
+// rule of the design note above).
+inline bool needs_explicit_bounds_check(BoundsStrategy strategy,
+                                        const LinearMemoryConfig& config,
+                                        uint64_t offset, uint64_t width) {
+  if (strategy == BoundsStrategy::ExplicitChecks) return true;
+  return offset > config.guard_bytes || width > config.guard_bytes - offset;
+}
+
 // The largest number of pages a memory of this type may ever have (the
 // declared maximum, else the address type's limit).
 uint64_t max_pages(const MemoryType& type);
