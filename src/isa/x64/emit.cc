@@ -265,6 +265,12 @@ void Emitter::emit_inst(const MInst& in, size_t block, bool last_in_func) {
         case BitOp::Popcnt:
           a_.popcnt(d, s);
           break;
+        case BitOp::Bsr:
+          a_.bsr(d, s);
+          break;
+        case BitOp::Bsf:
+          a_.bsf(d, s);
+          break;
       }
       break;
     }
@@ -341,13 +347,15 @@ void Emitter::emit_inst(const MInst& in, size_t block, bool last_in_func) {
       break;
     case Op::XmmAlu: {
       static constexpr asmjit::InstId kSs[] = {
-          x86::Inst::kIdAddss, x86::Inst::kIdSubss, x86::Inst::kIdMulss,
-          x86::Inst::kIdDivss, x86::Inst::kIdMinss, x86::Inst::kIdMaxss,
-          x86::Inst::kIdSqrtss};
+          x86::Inst::kIdAddss,  x86::Inst::kIdSubss, x86::Inst::kIdMulss,
+          x86::Inst::kIdDivss,  x86::Inst::kIdMinss, x86::Inst::kIdMaxss,
+          x86::Inst::kIdSqrtss, x86::Inst::kIdAndps, x86::Inst::kIdOrps,
+          x86::Inst::kIdXorps};
       static constexpr asmjit::InstId kSd[] = {
-          x86::Inst::kIdAddsd, x86::Inst::kIdSubsd, x86::Inst::kIdMulsd,
-          x86::Inst::kIdDivsd, x86::Inst::kIdMinsd, x86::Inst::kIdMaxsd,
-          x86::Inst::kIdSqrtsd};
+          x86::Inst::kIdAddsd,  x86::Inst::kIdSubsd, x86::Inst::kIdMulsd,
+          x86::Inst::kIdDivsd,  x86::Inst::kIdMinsd, x86::Inst::kIdMaxsd,
+          x86::Inst::kIdSqrtsd, x86::Inst::kIdAndps, x86::Inst::kIdOrps,
+          x86::Inst::kIdXorps};
       a_.emit(sz == 4 ? kSs[in.sub] : kSd[in.sub], xmm(in.dst), xmm(in.src1));
       break;
     }
@@ -458,6 +466,9 @@ void Emitter::emit_inst(const MInst& in, size_t block, bool last_in_func) {
       trap_here(in.trap, in.srcloc);
       a_.ud2();
       break;
+    case Op::TrapIf:
+      a_.j(cond(in.cc), trap_stub(in.trap, in.srcloc));
+      break;
     case Op::StackLimitCheck: {
       asmjit::Label stub = trap_stub(in.trap, in.srcloc);
       a_.cmp(x86::rsp, x86::qword_ptr(x86::gpq(in.src1.hw()), int32_t(in.imm)));
@@ -552,7 +563,8 @@ Result<std::vector<uint8_t>> Emitter::encode_only(
   code_.setErrorHandler(&errors_);
   code_.attach(&a_);
   for (const MInst& in : insts) {
-    if (is_terminator(in.op) || in.op == Op::StackLimitCheck)
+    if (is_terminator(in.op) || in.op == Op::StackLimitCheck ||
+        in.op == Op::TrapIf)
       return Error(ErrorKind::Usage, "encode_instructions: control flow");
     emit_inst(in, 0, false);
   }

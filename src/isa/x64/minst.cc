@@ -234,6 +234,13 @@ MInst cmp_imm_jcc(Cond cc, Reg a, int32_t imm, uint32_t taken,
   i.targets = {taken, not_taken};
   return i;
 }
+MInst trap_if(Cond cc, TrapCode code) {
+  MInst i;
+  i.op = Op::TrapIf;
+  i.cc = cc;
+  i.trap = code;
+  return i;
+}
 MInst ud2(TrapCode code) {
   MInst i;
   i.op = Op::Ud2;

@@ -56,8 +56,12 @@ struct Amode {
 enum class AluOp : uint8_t { Add, Sub, And, Or, Xor, Imul };
 enum class ShiftOp : uint8_t { Shl, Sar, Shr, Rol, Ror };
 enum class UnaryOp : uint8_t { Neg, Not };
-enum class BitOp : uint8_t { Lzcnt, Tzcnt, Popcnt };
-enum class XmmOp : uint8_t { Add, Sub, Mul, Div, Min, Max, Sqrt };
+// Bsr/Bsf: the fallbacks when the CPU lacks lzcnt/tzcnt (ZF=1 on a zero
+// source, whose destination is then undefined).
+enum class BitOp : uint8_t { Lzcnt, Tzcnt, Popcnt, Bsr, Bsf };
+// And/Or/Xor are the packed-single bitwise forms (andps/orps/xorps) on the
+// whole register, used for sign-bit tricks of scalar values.
+enum class XmmOp : uint8_t { Add, Sub, Mul, Div, Min, Max, Sqrt, And, Or, Xor };
 
 enum class Op : uint8_t {
   Nop,
@@ -78,10 +82,11 @@ enum class Op : uint8_t {
              // rdx, dst fixed rax (quotient), dst2 fixed rdx (remainder);
              // `sign` selects idiv; traps (division by zero / overflow).
   // ---- flags
-  CmpRR,  // flags = cmp src1, src2 (`is_test` selects test)
-  CmpRI,  // flags = cmp src1, imm
-  Setcc,  // dst(def) = cc ? 1 : 0 (setcc + movzx), reads flags
-  Cmov,   // dst(use-def) = cc ? src1 : dst, reads flags
+  CmpRR,   // flags = cmp src1, src2 (`is_test` selects test)
+  CmpRI,   // flags = cmp src1, imm
+  Setcc,   // dst(def) = cc ? 1 : 0 (setcc + movzx), reads flags
+  TrapIf,  // if flags cc: trap `trap` (jcc to an out-of-line ud2 stub)
+  Cmov,    // dst(use-def) = cc ? src1 : dst, reads flags
   // ---- memory: `size` 1/2/4/8; loads extend to `size2` (4 or 8) by `sign`.
   Load,   // dst(def) = [mem]
   Store,  // [mem] = src1
@@ -179,6 +184,7 @@ void for_each_operand(MInst& in, ClassOf&& class_of, F&& f) {
     case Op::Jmp:
     case Op::Jcc:
     case Op::Ud2:
+    case Op::TrapIf:
     case Op::SlotCopy:
       break;
     case Op::MovRR:
@@ -312,6 +318,7 @@ MInst cmp_jcc(Cond cc, Reg a, Reg b, uint32_t taken, uint32_t not_taken,
 MInst cmp_imm_jcc(Cond cc, Reg a, int32_t imm, uint32_t taken,
                   uint32_t not_taken, uint8_t size = 8);
 MInst ud2(TrapCode code);
+MInst trap_if(Cond cc, TrapCode code);
 MInst args(std::vector<Reg> values);
 }  // namespace inst
 
