@@ -382,8 +382,7 @@ Result<void> Lowering::lower_inst(ir::Inst i) {
       lower_return(i);
       return {};
     case Opcode::Trap:
-      emit(inst::ud2(TrapCode(in.code)));
-      emit(inst::jmp(cur_));  // never reached; every block needs a terminator
+      emit(inst::ud2(TrapCode(in.code)));  // a terminator without successors
       return {};
     case Opcode::Trapz:
     case Opcode::Trapnz: {

@@ -19,7 +19,7 @@ const char* reg_name(Reg r) {
 
 bool is_terminator(Op op) {
   return op == Op::Ret || op == Op::Jmp || op == Op::CmpJcc || op == Op::Jcc ||
-         op == Op::BrTable;
+         op == Op::BrTable || op == Op::Ud2;
 }
 
 RegMask clobbers(const MInst& in) {

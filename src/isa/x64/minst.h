@@ -109,14 +109,14 @@ enum class Op : uint8_t {
   CallLibcall,   // call runtime library function `index` (abs64 relocation)
   CallIndirect,  // call src1
   LoadAddr,      // dst(def) = absolute address `index` (abs64 relocation)
-  // ---- control flow (block terminators, except Ud2 which may be anywhere)
+  // ---- control flow: block terminators
   Ret,      // return `rets` (fixed rax / xmm0)
   Jmp,      // goto targets[0]
   CmpJcc,   // if (cmp/test src1, src2 or imm) cc goto targets[0] else [1]
   Jcc,      // if flags cc goto targets[0] else targets[1]
   BrTable,  // src1(use) index: targets[1 + index] or targets[0] (default);
             // dst(early def) is a temporary for the table address.
-  Ud2,      // trap with `trap`
+  Ud2,      // trap with `trap`; no successors (conditional traps: TrapIf)
   // ---- pseudo-instructions
   Args,             // defines `rets` from the SysV argument registers
   StackLimitCheck,  // if rsp < [src1 + imm] trap `trap` (loop headers)
