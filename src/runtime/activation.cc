@@ -155,6 +155,14 @@ void record_trap(Activation* act, TrapCode code, uintptr_t pc, uintptr_t fp,
       pc, fp, sp, act->entry_fp, rec.frames, kMaxTrapFrames, &rec.truncated));
 }
 
+void raise_trap_from_frame(TrapCode code, const void* frame) {
+  Activation* act = current_activation();
+  if (!act) fatal_invariant("trap raised outside of wasm");
+  const auto* record = static_cast<const uintptr_t*>(frame);
+  record_trap(act, code, record[1], record[0], uintptr_t(record));
+  siglongjmp(act->jmp, 1);
+}
+
 }  // namespace heron
 
 extern "C" __attribute__((noinline)) void heron_raise_trap(uint32_t code) {

@@ -115,6 +115,14 @@ size_t walk_wasm_frames(uintptr_t pc, uintptr_t fp, uintptr_t lo, uintptr_t hi,
 void record_trap(Activation* act, TrapCode code, uintptr_t pc, uintptr_t fp,
                  uintptr_t sp);
 
+// Raises a trap from a runtime function called DIRECTLY by compiled code
+// (a library call, or the host-function callback called by its trampoline).
+// `frame` is that function's own frame record, __builtin_frame_address(0),
+// which also forces the function to keep one: [caller's rbp, return address
+// into the caller], so the backtrace starts in the calling code. Nothing with
+// a destructor may be alive in the caller of this function. Never returns.
+[[noreturn]] void raise_trap_from_frame(TrapCode code, const void* frame);
+
 }  // namespace heron
 
 // Library-call target for compiled code (called DIRECTLY from wasm, so that

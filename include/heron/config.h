@@ -1,0 +1,30 @@
+// Config: the settings an Engine compiles and runs modules with. Every
+// module compiled by an engine and every store created from it share them.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "format/features.h"
+
+namespace heron::api {
+
+enum class OptLevel : uint8_t { O0, O2 };
+
+struct Config {
+  OptLevel opt_level = OptLevel::O2;
+  // Stack budget for wasm (and the host functions it calls) below the point
+  // where the host entered wasm; exceeding it is a "call stack exhausted" trap.
+  size_t max_wasm_stack = 512 * 1024;
+  // Every memory uses explicit bounds checks instead of guard pages (small
+  // address-space reservations; same observable behaviour).
+  bool explicit_bounds_checks = false;
+  // Compiled loops and function entries check the store's epoch deadline.
+  bool epoch_interruption = false;
+  // Compile the functions of a module on several threads (reserved).
+  bool parallel_compilation = false;
+  // The feature set modules are decoded and validated against.
+  Features features{};
+};
+
+}  // namespace heron::api

@@ -1,0 +1,147 @@
+// The module compile pipeline (see compiled_module.h).
+#include "runtime/compiled_module.h"
+
+#include "format/decoder.h"
+#include "isa/x64/compile.h"
+#include "opt/passes.h"
+#include "runtime/engine_impl.h"
+#include "runtime/libcalls.h"
+#include "translate/func_translator.h"
+#include "translate/module_env.h"
+#include "validate/validator.h"
+
+namespace heron {
+
+namespace {
+
+x64::CompileOptions compile_options() {
+  x64::CompileOptions o;
+  o.emit.stack_check = true;
+  o.emit.limits_ptr_offset = int32_t(VMContextLayout::kLimitsOffset);
+  o.emit.stack_limit_offset = int32_t(RuntimeLimits::kStackLimitOffset);
+  return o;
+}
+
+Result<uint64_t> resolve_libcall(const x64::Relocation& r) {
+  if (r.kind != x64::RelocKind::Abs64ToLibcall)
+    return Error(ErrorKind::Internal, "unexpected relocation kind");
+  const void* addr = libcall_address(r.target);
+  if (!addr)
+    return Error(ErrorKind::Internal,
+                 "unknown library call " + std::to_string(r.target));
+  return uint64_t(uintptr_t(addr));
+}
+
+// Translates, optimizes and compiles every defined function, then links.
+Result<std::unique_ptr<LoadedCode>> compile_code(const CompiledModule& cm,
+                                                 const api::Config& config) {
+  const Module& m = cm.module;
+  TranslateOptions topts;
+  topts.explicit_bounds_checks = config.explicit_bounds_checks;
+  topts.epoch_interruption = config.epoch_interruption;
+  auto env = ModuleEnv::create(m, topts);
+  if (!env.ok()) return std::move(env).error();
+
+  const uint32_t first = m.num_imported_funcs;
+  const uint32_t count = uint32_t(m.funcs.size()) - first;
+  std::vector<x64::CompiledFunction> compiled;
+  compiled.reserve(count);
+  std::vector<uint32_t> indices;
+  FuncTranslator translator;
+  const x64::CompileOptions copts = compile_options();
+  for (uint32_t i = first; i < first + count; i++) {
+    auto ir = translator.translate(*env, i);
+    if (!ir.ok()) {
+      Error e = std::move(ir).error();
+      if (e.func == Error::kNoFunc) e.func = i;
+      return e;
+    }
+    opt::optimize(*ir, config.opt_level == api::OptLevel::O0
+                           ? opt::OptLevel::O0
+                           : opt::OptLevel::O2);
+    auto cf = x64::compile_function(*ir, copts);
+    if (!cf.ok()) {
+      Error e = std::move(cf).error();
+      if (e.func == Error::kNoFunc) e.func = i;
+      return e;
+    }
+    compiled.push_back(std::move(cf).value());
+    indices.push_back(i);
+  }
+  std::vector<const x64::CompiledFunction*> ptrs;
+  for (const x64::CompiledFunction& cf : compiled) ptrs.push_back(&cf);
+  return LoadedCode::load(ptrs, indices, resolve_libcall, &cm);
+}
+
+}  // namespace
+
+api::ExternType extern_type_of(const Module& m, ExternKind kind,
+                               uint32_t index) {
+  api::ExternType t;
+  t.kind = kind;
+  switch (kind) {
+    case ExternKind::Func:
+      t.func = m.func_type(index);
+      break;
+    case ExternKind::Table:
+      t.table = m.tables[index].type;
+      break;
+    case ExternKind::Memory:
+      t.memory = m.memories[index].type;
+      break;
+    case ExternKind::Global:
+      t.global = m.globals[index].type;
+      break;
+    case ExternKind::Tag:
+      break;
+  }
+  return t;
+}
+
+std::string CompiledModule::function_name(uint32_t func_index) const {
+  auto it = module.names.functions.find(func_index);
+  return it == module.names.functions.end() ? std::string() : it->second;
+}
+
+Result<std::shared_ptr<const CompiledModule>> compile_module(
+    const std::shared_ptr<EngineImpl>& engine, std::vector<uint8_t> bytes) {
+  auto cm = std::make_shared<CompiledModule>();
+  cm->engine = engine;
+  cm->bytes = std::make_unique<std::vector<uint8_t>>(std::move(bytes));
+  auto decoded = decode_module(*cm->bytes);
+  if (!decoded.ok()) return std::move(decoded).error();
+  cm->module = std::move(decoded).value();
+  const Module& m = cm->module;
+  auto valid = validate_module(m, engine->config.features);
+  if (!valid.ok()) return std::move(valid).error();
+  for (const Import& imp : m.imports)
+    if (imp.kind == ExternKind::Tag)
+      return Error(ErrorKind::Unsupported, "tag imports are not supported");
+  if (!m.tags.empty())
+    return Error(ErrorKind::Unsupported, "exception tags are not supported");
+
+  auto layout = VMContextLayout::compute(m);
+  if (!layout.ok()) return std::move(layout).error();
+  cm->layout = layout.value();
+  cm->type_ids = engine->intern_module_types(m);
+
+  uint32_t counters[5] = {0, 0, 0, 0, 0};
+  for (const Import& imp : m.imports) {
+    uint32_t index = counters[uint32_t(imp.kind)]++;
+    cm->imports.push_back(api::ImportType{imp.module, imp.name,
+                                          extern_type_of(m, imp.kind, index)});
+  }
+  for (const Export& ex : m.exports)
+    cm->exports.push_back(
+        api::ExportType{ex.name, extern_type_of(m, ex.kind, ex.index)});
+  if (m.names.module_name) cm->name = *m.names.module_name;
+
+  if (m.funcs.size() > m.num_imported_funcs) {
+    auto code = compile_code(*cm, engine->config);
+    if (!code.ok()) return std::move(code).error();
+    cm->code = std::move(code).value();
+  }
+  return std::shared_ptr<const CompiledModule>(std::move(cm));
+}
+
+}  // namespace heron

@@ -1,0 +1,101 @@
+// Instance and Module: the public handles over InstanceImpl and
+// CompiledModule.
+#include "heron/instance.h"
+
+#include <fstream>
+#include <iterator>
+
+#include "heron/module.h"
+#include "heron/store.h"
+#include "runtime/instantiate.h"
+#include "runtime/store_impl.h"
+#include "text/script.h"
+
+namespace heron::api {
+
+Result<Module> Module::from_bytes(const Engine& engine,
+                                  std::span<const uint8_t> bytes) {
+  auto cm = compile_module(engine.shared_impl(),
+                           std::vector<uint8_t>(bytes.begin(), bytes.end()));
+  if (!cm.ok()) return std::move(cm).error();
+  return Module(std::move(cm).value());
+}
+
+Result<Module> Module::from_text(const Engine& engine, std::string_view wat) {
+  auto bytes = text::parse_wat_module(wat, engine.config().features);
+  if (!bytes.ok()) return std::move(bytes).error();
+  return from_bytes(engine, *bytes);
+}
+
+Result<Module> Module::from_file(const Engine& engine,
+                                 const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error(ErrorKind::Io, "cannot open " + path);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  if (in.bad()) return Error(ErrorKind::Io, "cannot read " + path);
+  static constexpr uint8_t kMagic[4] = {0, 'a', 's', 'm'};
+  if (bytes.size() >= 4 && std::equal(kMagic, kMagic + 4, bytes.begin()))
+    return from_bytes(engine, bytes);
+  return from_text(engine,
+                   std::string_view(reinterpret_cast<const char*>(bytes.data()),
+                                    bytes.size()));
+}
+
+const std::vector<ImportType>& Module::imports() const {
+  return impl_->imports;
+}
+const std::vector<ExportType>& Module::exports() const {
+  return impl_->exports;
+}
+const std::string& Module::name() const { return impl_->name; }
+
+Result<Instance> Instance::create(Store& store, const Module& module,
+                                  std::span<const Extern> imports) {
+  auto inst = instantiate(store.impl(), module.shared_impl(), imports);
+  if (!inst.ok()) return std::move(inst).error();
+  return Instance(*inst);
+}
+
+std::optional<Extern> Instance::get_export(std::string_view name) const {
+  if (!impl_) return std::nullopt;
+  for (const heron::Export& ex : impl_->module->module.exports)
+    if (ex.name == name) return impl_->export_item(ex.kind, ex.index);
+  return std::nullopt;
+}
+
+Func Instance::get_func(std::string_view name) const {
+  auto e = get_export(name);
+  if (!e || !std::holds_alternative<Func>(*e)) return Func();
+  return std::get<Func>(*e);
+}
+
+std::optional<Memory> Instance::get_memory(std::string_view name) const {
+  auto e = get_export(name);
+  if (!e || !std::holds_alternative<Memory>(*e)) return std::nullopt;
+  return std::get<Memory>(*e);
+}
+
+std::optional<Table> Instance::get_table(std::string_view name) const {
+  auto e = get_export(name);
+  if (!e || !std::holds_alternative<Table>(*e)) return std::nullopt;
+  return std::get<Table>(*e);
+}
+
+std::optional<Global> Instance::get_global(std::string_view name) const {
+  auto e = get_export(name);
+  if (!e || !std::holds_alternative<Global>(*e)) return std::nullopt;
+  return std::get<Global>(*e);
+}
+
+std::vector<std::pair<std::string, Extern>> Instance::exports() const {
+  std::vector<std::pair<std::string, Extern>> out;
+  if (!impl_) return out;
+  for (const heron::Export& ex : impl_->module->module.exports)
+    out.emplace_back(ex.name, impl_->export_item(ex.kind, ex.index));
+  return out;
+}
+
+Module Instance::module() const { return Module(impl_->module); }
+
+}  // namespace heron::api
