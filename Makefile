@@ -24,6 +24,8 @@ run: build
 	@echo "# an invalid module: one diagnostic line, exit status 1"
 	$(HERON) validate examples/type-error.wat; test $$? -eq 1
 	$(HERON) wast --verbose examples/basics.wast
+	@echo "# running a function: 20! by a loop"
+	$(HERON) run examples/fac.wat --invoke fac_iter 20
 
 test: build
 	ctest --preset release -j $(JOBS)

@@ -1,7 +1,7 @@
 ;; A small spec-test script, in the format of the WebAssembly testsuite, to
-;; show what `heron wast` checks today: modules must validate; malformed and
-;; invalid modules must be rejected with the expected message (a prefix of
-;; Heron's); execution directives are skipped until the engine exists.
+;; show what `heron wast` checks: modules must validate and run; malformed
+;; and invalid modules must be rejected with the expected message (a prefix
+;; of Heron's); results and traps are compared with the expectations.
 
 (module $counter
   (global $count (mut i32) (i32.const 0))
@@ -9,8 +9,9 @@
     (global.set $count (i32.add (global.get $count) (i32.const 1)))
     (global.get $count)))
 
-;; Execution: skipped for now.
+;; Execution: the counter keeps its state between calls.
 (assert_return (invoke "bump") (i32.const 1))
+(assert_return (invoke "bump") (i32.const 2))
 
 ;; The binary format: a bare header is a valid, empty module...
 (module binary "\00asm" "\01\00\00\00")

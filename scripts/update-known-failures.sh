@@ -17,7 +17,7 @@ manifest=$root/tests/spec/known_failures.txt
 header=$(grep '^#' "$manifest" || true)
 failing=()
 while IFS= read -r script; do
-  if ! "$heron" wast "$testsuite/$script" >/dev/null 2>&1; then
+  if ! "$heron" wast --validate-only "$testsuite/$script" >/dev/null 2>&1; then
     failing+=("$script")
   fi
 done < <(cd "$testsuite" && find . -name '*.wast' \

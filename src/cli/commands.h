@@ -4,8 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "heron/config.h"
 
 namespace heron::cli {
 
@@ -13,6 +16,19 @@ namespace heron::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;   // invalid input, failed test, I/O
 inline constexpr int kExitInternal = 2;  // Heron's own bug (an exception)
+inline constexpr int kExitUsage = 2;     // bad flags or arguments
+// `heron run`: the wasm code trapped (during the call or in the start
+// function). Deliberately below 128: shells and ctest read 128+N as "killed
+// by signal N", and a trap is an outcome of the program, not a crash of
+// Heron.
+inline constexpr int kExitTrap = 3;
+
+// The engine settings the executing commands share (run, wast, explore).
+struct EngineOptions {
+  api::OptLevel opt_level = api::OptLevel::O2;
+  bool explicit_bounds_checks = false;
+  std::optional<uint64_t> max_wasm_stack;  // bytes
+};
 
 struct ValidateOptions {
   std::vector<std::string> files;
@@ -26,6 +42,13 @@ int run_validate(const ValidateOptions& options);
 struct WastOptions {
   std::vector<std::string> files;
   bool verbose = false;
+  // Stop at validation: execution directives are skipped, as before the
+  // engine existed (the whole-testsuite validation run uses it).
+  bool validate_only = false;
+  // Every skipped directive counts as a failure, so that an execution
+  // manifest entry cannot pass by skipping.
+  bool require_execution = false;
+  EngineOptions engine;
   // Hidden: write the binary of every module that validates into this
   // directory (the truncation test and the fuzzers' seed corpus use it).
   std::string dump_dir;
@@ -36,5 +59,21 @@ struct InspectOptions {
   std::string file;
 };
 int run_inspect(const InspectOptions& options);
+
+struct RunOptions {
+  std::string file;
+  std::string invoke;  // empty: `_start` if exported, else instantiate only
+  std::vector<std::string> args;
+  std::string timeout;  // "100ms", "2s", "1m"; empty = none
+  EngineOptions engine;
+};
+int run_run(const RunOptions& options);
+
+struct ExploreOptions {
+  std::string file;
+  uint32_t func = 0;  // function index (imports first)
+  EngineOptions engine;
+};
+int run_explore(const ExploreOptions& options);
 
 }  // namespace heron::cli

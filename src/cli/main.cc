@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/engine_config.h"
 
 #ifndef HERON_VERSION
 #define HERON_VERSION "unknown"
@@ -29,8 +30,11 @@ A FILE starting with the bytes "\0asm", or named *.wasm, is read as a binary
 module; anything else as a module in the text format (.wat).)";
 
 constexpr const char* kWastFooter =
-    R"(Runs WebAssembly spec-test scripts up to, not including, execution:
-  module, module definition       must parse, decode and validate
+    R"(Runs WebAssembly spec-test scripts:
+  module, module definition       must parse, decode and validate; then the
+                                  module is compiled and instantiated (not a
+                                  definition) through a linker that holds
+                                  the registered instances and `spectest`
   assert_malformed, assert_invalid
                                   must be rejected, at any stage (text parse,
                                   decode or validate), with a message that
@@ -41,16 +45,78 @@ constexpr const char* kWastFooter =
                                   the same, but accepting the module also
                                   passes (custom annotations may be ignored)
   assert_unlinkable, assert_uninstantiable, assert_trap (module ...)
-                                  skipped, but their module must validate
-  invoke, get, assert_return, assert_trap, assert_exhaustion,
-  assert_exception, register, module instance
-                                  skipped: no execution engine yet
+                                  must fail to link / to instantiate, with
+                                  the same prefix rule for the message
+  invoke, get, assert_return, assert_trap, assert_exhaustion
+                                  executed; results compare bit for bit
+                                  (NaN patterns nan:canonical and
+                                  nan:arithmetic, `either`, ref.null of any
+                                  kind, ref.extern N, ref.func = non-null)
+  register, module instance       executed
+  assert_exception                skipped: exceptions are not supported
+Directives whose module uses a feature the engine does not run yet (SIMD,
+GC, exceptions, tail calls...) are skipped with the feature as the reason.
 Prints "FILE: P passed, F failed, S skipped" per script, then the totals
 "N passed, M failed, K skipped". Exits 1 if anything failed. A script that
 does not parse counts as one failure, reported as FILE:LINE: error: MESSAGE.
 With --verbose, each failure is printed as
   FILE:LINE: KIND: expected "MESSAGE", got "OURS"   or
-  FILE:LINE: KIND: module failed: MESSAGE)";
+  FILE:LINE: KIND: module failed: MESSAGE
+and the skip reasons are counted per script.)";
+
+constexpr const char* kRunFooter =
+    R"(Compiles and instantiates FILE (.wasm or .wat; no imports), then calls
+the export NAME (default: _start if exported, else nothing after the start
+function) with ARGS parsed per its parameter types: i32/i64 in decimal or
+0x hex, f32/f64 as text-format literals (1.5, -0x1p-3, inf, nan:0x200000).
+Use `--` before negative arguments if needed.
+Each result prints on its own line in text-format style: 42, -1, 1.5, inf,
+nan:0x400000 (a NaN always with its payload), ref.null func.
+Exit status: 0 success; 1 the module does not parse, validate, compile or
+link; 2 bad flags or arguments; 3 the wasm code trapped (stderr:
+"error: trap: MESSAGE" and the backtrace; --timeout gives the trap
+"interrupt").)";
+
+constexpr const char* kExploreFooter =
+    R"(Prints, for one defined function: the IR after translation, the IR after
+the optimization passes of the chosen level, and the x86-64 disassembly,
+each instruction with the wasm byte offset (hex, in the module's binary) it
+came from.)";
+
+// The engine flags of the executing commands, as typed; checked and turned
+// into EngineOptions by apply_engine_flags.
+struct EngineFlags {
+  int opt_level = 2;
+  bool explicit_bounds_checks = false;
+  std::string max_wasm_stack;
+};
+
+void add_engine_flags(CLI::App* command, EngineFlags* flags) {
+  command
+      ->add_option("-O", flags->opt_level,
+                   "Optimization level: -O0 (none) or -O2 (default)")
+      ->check(CLI::IsMember({0, 2}));
+  command->add_flag("--explicit-bounds-checks", flags->explicit_bounds_checks,
+                    "Check memory accesses in code instead of guard pages");
+  command->add_option("--max-wasm-stack", flags->max_wasm_stack,
+                      "Stack budget of wasm in bytes (e.g. 65536, 512k, 8m)");
+}
+
+bool apply_engine_flags(const EngineFlags& flags,
+                        heron::cli::EngineOptions* options) {
+  options->opt_level = flags.opt_level == 0 ? heron::api::OptLevel::O0
+                                            : heron::api::OptLevel::O2;
+  options->explicit_bounds_checks = flags.explicit_bounds_checks;
+  if (!flags.max_wasm_stack.empty()) {
+    auto size = heron::cli::parse_byte_size(flags.max_wasm_stack);
+    if (!size.ok()) {
+      fmt::print(stderr, "--max-wasm-stack: {}\n", size.error().message);
+      return false;
+    }
+    options->max_wasm_stack = *size;
+  }
+  return true;
+}
 
 // The help of one command (or of the whole app). CLI11's App::help() would
 // describe the subcommand that was parsed — `help` itself — instead.
@@ -62,10 +128,8 @@ std::string help_text(CLI::App* command, const std::string& usage_name) {
 int run(int argc, char** argv) {
   using namespace heron::cli;
 
-  CLI::App app{
-      "Heron, a WebAssembly runtime. Today it decodes, parses and validates "
-      "modules and runs the spec-test scripts up to execution.",
-      "heron"};
+  CLI::App app{"Heron, a WebAssembly runtime with an optimizing JIT compiler.",
+               "heron"};
   app.set_version_flag("--version", std::string("heron ") + HERON_VERSION);
   app.require_subcommand(0, 1);
 
@@ -89,6 +153,12 @@ int run(int argc, char** argv) {
   wast->add_option("FILE", wast_options.files, "Script")->required();
   wast->add_flag("-v,--verbose", wast_options.verbose,
                  "Print every failing directive");
+  wast->add_flag("--validate-only", wast_options.validate_only,
+                 "Stop at validation: skip every execution directive");
+  wast->add_flag("--require-execution", wast_options.require_execution,
+                 "Count every skipped directive as a failure");
+  EngineFlags wast_engine;
+  add_engine_flags(wast, &wast_engine);
   wast->add_option("--dump-modules", wast_options.dump_dir,
                    "Write each module that validates to DIR")
       ->group("");
@@ -99,6 +169,33 @@ int run(int argc, char** argv) {
       "inspect", "Summarize a module: sections, counts, validity");
   inspect->add_option("FILE", inspect_options.file, "Module (.wasm or .wat)")
       ->required();
+
+  RunOptions run_options;
+  EngineFlags run_engine;
+  CLI::App* run_cmd =
+      app.add_subcommand("run", "Compile a module and call one of its exports");
+  run_cmd->add_option("FILE", run_options.file, "Module (.wasm or .wat)")
+      ->required();
+  run_cmd->add_option("ARGS", run_options.args, "Arguments of the export");
+  run_cmd->add_option("--invoke", run_options.invoke,
+                      "Export to call (default: _start if exported)");
+  run_cmd->add_option("--timeout", run_options.timeout,
+                      "Interrupt the wasm code after DURATION (100ms, 2s, 1m)");
+  add_engine_flags(run_cmd, &run_engine);
+  run_cmd->footer(kRunFooter);
+
+  ExploreOptions explore_options;
+  EngineFlags explore_engine;
+  CLI::App* explore = app.add_subcommand(
+      "explore", "Show a function's IR and machine code, with wasm offsets");
+  explore->add_option("FILE", explore_options.file, "Module (.wasm or .wat)")
+      ->required();
+  explore
+      ->add_option("--func", explore_options.func,
+                   "Function index (imports first)")
+      ->required();
+  add_engine_flags(explore, &explore_engine);
+  explore->footer(kExploreFooter);
 
   std::string help_topic;
   CLI::App* help =
@@ -112,18 +209,39 @@ int run(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // Help and version are "errors" that exit 0; a real parse error is a
+    // usage error whatever CLI11's own code for it.
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
   }
 
   if (*validate) return run_validate(validate_options);
-  if (*wast) return run_wast(wast_options);
+  if (*wast) {
+    if (!apply_engine_flags(wast_engine, &wast_options.engine)) {
+      return kExitUsage;
+    }
+    return run_wast(wast_options);
+  }
   if (*inspect) return run_inspect(inspect_options);
+  if (*run_cmd) {
+    if (!apply_engine_flags(run_engine, &run_options.engine)) {
+      return kExitUsage;
+    }
+    return run_run(run_options);
+  }
+  if (*explore) {
+    if (!apply_engine_flags(explore_engine, &explore_options.engine)) {
+      return kExitUsage;
+    }
+    return run_explore(explore_options);
+  }
   if (*help) {
     if (help_topic.empty()) {
       fmt::print("{}", help_text(&app, "heron"));
       return kExitOk;
     }
-    for (CLI::App* command : {validate, wast, inspect, help}) {
+    for (CLI::App* command :
+         {validate, wast, inspect, run_cmd, explore, help}) {
       if (command->get_name() == help_topic) {
         fmt::print("{}", help_text(command, "heron " + help_topic));
         return kExitOk;

@@ -1,34 +1,57 @@
-// `heron wast FILE...`: runs WebAssembly spec-test scripts as far as Heron
-// can today, which is everything up to (not including) execution.
+// `heron wast FILE...`: runs WebAssembly spec-test scripts.
 //
-//   module / module definition   must parse, decode and validate: passed or
-//                                failed
+//   module / module definition   must parse, decode and validate (the
+//                                verdict of issue 2, unchanged); then it is
+//                                compiled and, unless a definition,
+//                                instantiated through the script's Linker
+//                                (registered instances + `spectest`)
 //   assert_malformed,            must be rejected (text parse, decode or
 //   assert_invalid               validate, whichever stage) with a message
 //                                that starts with the expected text
 //   assert_malformed_custom,     the same, except that accepting the module
 //   assert_invalid_custom        also passes (they are about custom
 //                                annotations, which Heron may ignore)
-//   assert_unlinkable,           skipped (linking and instantiation need the
-//   assert_uninstantiable,       engine) — but the module itself must
-//   assert_trap (module ...)     validate, else the directive fails
-//   module instance, register,   skipped: no execution engine yet
-//   invoke, get, assert_return,
-//   assert_trap (invoke ...), assert_exhaustion, assert_exception
+//   assert_unlinkable            must validate, then fail to link
+//   assert_uninstantiable,       must validate, then fail to instantiate
+//   assert_trap (module ...)     (start function trap, segment out of bounds)
+//   invoke, get, assert_return,  executed on the named or the latest
+//   assert_trap, assert_exhaustion  instance; results per script_values.h
+//   register, module instance    executed
+//   assert_exception             skipped: exceptions are not supported
+//
+// Every failure message follows the prefix rule: the expected text must be
+// a prefix of Heron's message (a trap message, a link error...).
+//
+// Skips: a module the engine cannot compile because it uses a feature the
+// engine does not run yet (the API says ErrorKind::Unsupported) is skipped
+// with the feature as the reason, and so is every directive that needs that
+// module; so are values of such features (v128, GC references). Validation
+// verdicts never depend on the engine: a module that does not validate fails
+// whatever the engine could do. --validate-only stops at validation (every
+// execution directive skipped, as before the engine existed);
+// --require-execution counts every skip as a failure, so that an entry of
+// the execution manifest cannot pass by skipping.
 //
 // A script that does not parse is one failure of its file, reported with
 // its line. Output: one line per file, then the totals.
 #include <cstdio>
 #include <exception>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/engine_config.h"
 #include "cli/file_util.h"
 #include "cli/pipeline.h"
+#include "cli/script_values.h"
+#include "cli/spectest.h"
+#include "cli/value_text.h"
+#include "heron/heron.h"
 #include "text/script.h"
 
 namespace heron::cli {
@@ -38,7 +61,9 @@ using text::ScriptCommand;
 using text::ScriptModule;
 using Kind = ScriptCommand::Kind;
 
-constexpr std::string_view kNoEngine = "no execution engine yet";
+constexpr std::string_view kValidateOnly = "--validate-only";
+constexpr std::string_view kNoExceptions =
+    "exception handling (exceptions are not supported yet)";
 
 struct Tally {
   uint64_t passed = 0;
@@ -166,7 +191,11 @@ class ScriptRunner {
     }
     if (options_.verbose) {
       for (const auto& [reason, count] : skip_reasons_) {
-        fmt::print("{}: {} skipped: {}\n", file_, count, reason);
+        fmt::print("{}: {} {}: {}\n", file_, count,
+                   options_.require_execution
+                       ? "failed (skipped, but --require-execution)"
+                       : "skipped",
+                   reason);
       }
     }
     return tally_;
@@ -177,11 +206,16 @@ class ScriptRunner {
     switch (command.kind) {
       case Kind::Module: {
         Result<void> loaded = load(command, index, /*may_dump=*/true);
-        if (loaded.ok()) {
-          ++tally_.passed;
-        } else {
+        if (!loaded.ok()) {
           fail(command, "module failed: " + loaded.error().message);
+          forget_module(command, "its module failed to validate");
+          return;
         }
+        if (options_.validate_only) {
+          ++tally_.passed;
+          return;
+        }
+        define_module(command);
         return;
       }
       case Kind::AssertMalformed:
@@ -196,27 +230,379 @@ class ScriptRunner {
       case Kind::AssertTrap:
       case Kind::AssertUnlinkable:
       case Kind::AssertUninstantiable:
-        // The module is valid by definition of these assertions; what they
-        // assert happens at link or run time.
         if (command.module) {
+          // The module is valid by definition of these assertions; what
+          // they assert happens at link or run time.
           Result<void> loaded = load(command, index, /*may_dump=*/true);
           if (!loaded.ok()) {
             fail(command, "module failed: " + loaded.error().message);
             return;
           }
+          if (options_.validate_only) {
+            skip(kValidateOnly);
+            return;
+          }
+          expect_instantiation_failure(command);
+          return;
         }
-        skip(kNoEngine);
+        if (options_.validate_only) {
+          skip(kValidateOnly);
+          return;
+        }
+        expect_trap(command);
+        return;
+      case Kind::AssertException:
+        skip(kNoExceptions);
         return;
       case Kind::ModuleInstance:
       case Kind::Register:
       case Kind::Action:
       case Kind::AssertReturn:
       case Kind::AssertExhaustion:
-      case Kind::AssertException:
-        skip(kNoEngine);
+        if (options_.validate_only) {
+          skip(kValidateOnly);
+          return;
+        }
+        execute(command);
         return;
     }
     fail(command, "unknown directive");
+  }
+
+  // ---- Execution -------------------------------------------------------
+
+  // An instance the script can name, or why it does not exist.
+  struct InstanceSlot {
+    std::optional<api::Instance> instance;
+    std::string missing_reason;  // a skip reason when !instance
+  };
+  struct DefinitionSlot {
+    std::optional<api::Module> module;
+    std::string missing_reason;
+  };
+
+  // The engine, store and linker of the script, created on first use.
+  Result<void> ensure_engine() {
+    if (store_) return {};
+    engine_.emplace(make_config(options_.engine, features_));
+    store_.emplace(*engine_);
+    linker_.emplace(*engine_);
+    return define_spectest(*linker_, *store_);
+  }
+
+  // The binary of a command's module (a quoted module is encoded again: it
+  // validated in load(), so this cannot fail differently).
+  Result<std::vector<uint8_t>> module_binary(const ScriptModule& module) {
+    if (module.form == ScriptModule::Form::Quote) {
+      return encode_text(module.quote, features_);
+    }
+    return module.binary;
+  }
+
+  // Compiles the module of `command`; an Unsupported error is a skip reason
+  // in `skip_reason`, anything else an error.
+  Result<api::Module> compile(const ScriptCommand& command,
+                              std::string* skip_reason) {
+    if (Result<void> ready = ensure_engine(); !ready.ok()) {
+      return Error(ErrorKind::Internal,
+                   "spectest module: " + ready.error().message);
+    }
+    Result<std::vector<uint8_t>> binary = module_binary(*command.module);
+    if (!binary.ok()) return std::move(binary).error();
+    Result<api::Module> module = api::Module::from_bytes(*engine_, *binary);
+    if (!module.ok() && module.error().kind == ErrorKind::Unsupported) {
+      *skip_reason = "unsupported: " + module.error().message;
+    }
+    return module;
+  }
+
+  // A `module` command after validation: compile, then instantiate unless a
+  // definition. Sets the current instance (or why there is none).
+  void define_module(const ScriptCommand& command) {
+    const ScriptModule& script_module = *command.module;
+    std::string reason;
+    Result<api::Module> module = compile(command, &reason);
+    if (!module.ok()) {
+      if (!reason.empty()) {
+        skip(reason);
+      } else {
+        fail(command, "compilation failed: " + module.error().message);
+        reason = "its module failed to compile";
+      }
+      forget_module(command, reason);
+      return;
+    }
+    if (script_module.definition) {
+      if (script_module.id) definitions_[*script_module.id] = {*module, {}};
+      ++tally_.passed;
+      return;
+    }
+    Result<api::Instance> instance = linker_->instantiate(*store_, *module);
+    if (!instance.ok()) {
+      if (instance.error().kind == ErrorKind::Unsupported) {
+        reason = "unsupported: " + instance.error().message;
+        skip(reason);
+      } else {
+        fail(command, "instantiation failed: " + instance.error().message);
+        reason = "its module failed to instantiate";
+      }
+      forget_module(command, reason);
+      return;
+    }
+    set_current(script_module.id, *instance);
+    ++tally_.passed;
+  }
+
+  void set_current(const std::optional<std::string>& id,
+                   const api::Instance& instance) {
+    current_ = InstanceSlot{instance, {}};
+    if (id) instances_[*id] = current_;
+  }
+
+  // The module of `command` exists for validation only: later directives
+  // that need it are skipped with `reason`.
+  void forget_module(const ScriptCommand& command, const std::string& reason) {
+    if (!command.module) return;
+    if (command.module->definition) {
+      if (command.module->id) definitions_[*command.module->id] = {{}, reason};
+      return;
+    }
+    current_ = InstanceSlot{{}, reason};
+    if (command.module->id) instances_[*command.module->id] = current_;
+  }
+
+  // The instance an action or register names (or the current one); on
+  // failure returns nullopt after counting the directive.
+  std::optional<api::Instance> find_instance(
+      const ScriptCommand& command, const std::optional<std::string>& id) {
+    const InstanceSlot* slot = &current_;
+    if (id) {
+      auto it = instances_.find(*id);
+      if (it == instances_.end()) {
+        fail(command, fmt::format("unknown module ${}", *id));
+        return std::nullopt;
+      }
+      slot = &it->second;
+    }
+    if (!slot->instance) {
+      if (slot->missing_reason.empty()) {
+        fail(command, "no module instantiated before this directive");
+      } else {
+        skip(slot->missing_reason);
+      }
+      return std::nullopt;
+    }
+    return slot->instance;
+  }
+
+  // What running an action gave: values, a trap, or nothing (the directive
+  // was already counted: skipped or failed).
+  struct ActionOutcome {
+    std::optional<std::vector<api::Val>> values;
+    std::optional<api::Trap> trap;
+  };
+
+  std::optional<ActionOutcome> run_action(const ScriptCommand& command) {
+    if (!command.action) {
+      fail(command, "directive has no action");
+      return std::nullopt;
+    }
+    const text::ScriptAction& action = *command.action;
+    std::optional<api::Instance> instance =
+        find_instance(command, action.module_id);
+    if (!instance) return std::nullopt;
+    if (action.kind == text::ScriptAction::Kind::Get) {
+      std::optional<api::Global> global = instance->get_global(action.name);
+      if (!global) {
+        fail(command, fmt::format("no exported global \"{}\"", action.name));
+        return std::nullopt;
+      }
+      return ActionOutcome{std::vector<api::Val>{global->get()}, {}};
+    }
+    api::Func func = instance->get_func(action.name);
+    if (!func) {
+      fail(command, fmt::format("no exported function \"{}\"", action.name));
+      return std::nullopt;
+    }
+    std::vector<api::Val> args;
+    for (const text::ScriptValue& arg : action.args) {
+      Result<api::Val> val = script_arg(arg);
+      if (!val.ok()) {
+        skip("unsupported: " + val.error().message);
+        return std::nullopt;
+      }
+      args.push_back(*val);
+    }
+    api::CallResult<std::vector<api::Val>> result = func.call(*store_, args);
+    if (result.failed()) {
+      fail(command, "call failed: " + result.error().message);
+      return std::nullopt;
+    }
+    if (result.trapped()) return ActionOutcome{{}, result.trap()};
+    return ActionOutcome{std::move(result.value()), {}};
+  }
+
+  void execute(const ScriptCommand& command) {
+    switch (command.kind) {
+      case Kind::ModuleInstance:
+        instantiate_definition(command);
+        return;
+      case Kind::Register: {
+        std::optional<api::Instance> instance =
+            find_instance(command, command.module_ref);
+        if (!instance) return;
+        Result<void> defined =
+            linker_->define_instance(command.register_name, *instance);
+        if (!defined.ok()) {
+          fail(command, "register failed: " + defined.error().message);
+          return;
+        }
+        ++tally_.passed;
+        return;
+      }
+      case Kind::Action: {
+        std::optional<ActionOutcome> outcome = run_action(command);
+        if (!outcome) return;
+        if (outcome->trap) {
+          fail(command, "trapped: " + outcome->trap->message);
+          return;
+        }
+        ++tally_.passed;
+        return;
+      }
+      case Kind::AssertReturn:
+        expect_return(command);
+        return;
+      case Kind::AssertExhaustion:
+        expect_trap(command);
+        return;
+      default:
+        fail(command, "unexpected directive");
+        return;
+    }
+  }
+
+  void instantiate_definition(const ScriptCommand& command) {
+    const DefinitionSlot* slot = nullptr;
+    if (command.module_ref) {
+      auto it = definitions_.find(*command.module_ref);
+      if (it != definitions_.end()) slot = &it->second;
+    }
+    InstanceSlot result;
+    if (!slot) {
+      fail(command, "unknown module definition");
+      result.missing_reason = "its module definition is unknown";
+    } else if (!slot->module) {
+      skip(slot->missing_reason);
+      result.missing_reason = slot->missing_reason;
+    } else {
+      Result<api::Instance> instance =
+          linker_->instantiate(*store_, *slot->module);
+      if (instance.ok()) {
+        result.instance = *instance;
+        ++tally_.passed;
+      } else {
+        fail(command, "instantiation failed: " + instance.error().message);
+        result.missing_reason = "its module failed to instantiate";
+      }
+    }
+    current_ = result;
+    if (command.instance_id) instances_[*command.instance_id] = result;
+  }
+
+  void expect_return(const ScriptCommand& command) {
+    std::optional<ActionOutcome> outcome = run_action(command);
+    if (!outcome) return;
+    if (outcome->trap) {
+      fail(command, "trapped: " + outcome->trap->message);
+      return;
+    }
+    const std::vector<api::Val>& values = *outcome->values;
+    if (values.size() != command.expected.size()) {
+      fail(command, fmt::format("expected {} results, got {}",
+                                command.expected.size(), values.size()));
+      return;
+    }
+    for (size_t i = 0; i < values.size(); ++i) {
+      bool matched = false;
+      for (const text::ScriptValue& alternative : command.expected[i]) {
+        Result<bool> m = script_result_matches(values[i], alternative);
+        if (!m.ok()) {
+          skip("unsupported: " + m.error().message);
+          return;
+        }
+        matched = matched || *m;
+      }
+      if (!matched) {
+        std::string expected;
+        for (const text::ScriptValue& alternative : command.expected[i]) {
+          if (!expected.empty()) expected += " or ";
+          expected += describe_script_value(alternative);
+        }
+        fail(command,
+             fmt::format("result {}: expected {}, got {} {}", i, expected,
+                         to_string(values[i].type()), format_val(values[i])));
+        return;
+      }
+    }
+    ++tally_.passed;
+  }
+
+  // assert_trap and assert_exhaustion on an action.
+  void expect_trap(const ScriptCommand& command) {
+    std::optional<ActionOutcome> outcome = run_action(command);
+    if (!outcome) return;
+    if (!outcome->trap) {
+      fail(command, fmt::format("expected trap \"{}\", got success",
+                                one_line(command.message)));
+      return;
+    }
+    expect_prefix(command, outcome->trap->message);
+  }
+
+  // assert_unlinkable, assert_uninstantiable, assert_trap on a module.
+  void expect_instantiation_failure(const ScriptCommand& command) {
+    std::string reason;
+    Result<api::Module> module = compile(command, &reason);
+    if (!module.ok()) {
+      if (!reason.empty()) {
+        skip(reason);
+      } else {
+        fail(command, "compilation failed: " + module.error().message);
+      }
+      return;
+    }
+    Result<api::Instance> instance = linker_->instantiate(*store_, *module);
+    if (instance.ok()) {
+      fail(command, fmt::format("expected \"{}\", got success",
+                                one_line(command.message)));
+      return;
+    }
+    const Error& error = instance.error();
+    if (error.kind == ErrorKind::Unsupported) {
+      skip("unsupported: " + error.message);
+      return;
+    }
+    ErrorKind wanted = command.kind == Kind::AssertUnlinkable
+                           ? ErrorKind::Unlinkable
+                           : ErrorKind::Uninstantiable;
+    if (error.kind != wanted) {
+      fail(command,
+           fmt::format("expected {} \"{}\", got {} \"{}\"",
+                       error_kind_name(wanted), one_line(command.message),
+                       error_kind_name(error.kind), one_line(error.message)));
+      return;
+    }
+    expect_prefix(command, error.message);
+  }
+
+  void expect_prefix(const ScriptCommand& command, const std::string& ours) {
+    if (ours.compare(0, command.message.size(), command.message) == 0) {
+      ++tally_.passed;
+      return;
+    }
+    fail(command, fmt::format("expected \"{}\", got \"{}\"",
+                              one_line(command.message), one_line(ours)));
   }
 
   // Runs the module of `command` through the whole pipeline. A quoted module
@@ -297,8 +683,13 @@ class ScriptRunner {
   }
 
   void skip(std::string_view reason) {
-    ++tally_.skipped;
     ++skip_reasons_[std::string(reason)];
+    if (options_.require_execution) {
+      // Reported per reason at the end of the script, not per directive.
+      ++tally_.failed;
+      return;
+    }
+    ++tally_.skipped;
   }
 
   const std::string& file_;
@@ -307,6 +698,13 @@ class ScriptRunner {
   Features features_;
   Tally tally_;
   std::map<std::string, uint64_t> skip_reasons_;
+  // Execution state; the engine is created on the first module to run.
+  std::optional<api::Engine> engine_;
+  std::optional<api::Store> store_;
+  std::optional<api::Linker> linker_;
+  InstanceSlot current_;
+  std::map<std::string, InstanceSlot> instances_;
+  std::map<std::string, DefinitionSlot> definitions_;
   bool dump_dir_ready_ = false;
   bool dump_failed_ = false;
 };

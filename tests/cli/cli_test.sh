@@ -125,7 +125,7 @@ cat >"$work/binary.wast" <<'WAST'
 (assert_invalid (module binary "\00asm") "wrong message")
 (assert_return (invoke "f") (i32.const 1))
 WAST
-run 1 "$heron" wast --verbose "$work/binary.wast"
+run 1 "$heron" wast --verbose --validate-only "$work/binary.wast"
 expected_summary="$work/binary.wast: 2 passed, 2 failed, 1 skipped"
 [[ $out == *"$expected_summary"* ]] || fail "wast counts: '$out'"
 [[ $out == *"$work/binary.wast:3: assert_malformed: expected \"unexpected end\", got success"* ]] ||
@@ -136,7 +136,7 @@ expected_summary="$work/binary.wast: 2 passed, 2 failed, 1 skipped"
   fail "wast totals line: '$(tail -n 1 <<<"$out")'"
 
 # wast --dump-modules writes the modules that validate.
-run 1 "$heron" wast --dump-modules "$work/dump" "$work/binary.wast"
+run 1 "$heron" wast --validate-only --dump-modules "$work/dump" "$work/binary.wast"
 n=$(find "$work/dump" -name '*.wasm' | wc -l)
 [[ $n -eq 1 ]] || fail "--dump-modules wrote $n modules, expected 1"
 

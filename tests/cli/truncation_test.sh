@@ -20,7 +20,7 @@ mkdir -p "$work/modules" "$work/cuts"
 
 mapfile -t scripts < <(find "$testsuite" -name '*.wast' \
   -not -path '*/proposals/custom-descriptors/*' | sort)
-"$heron" wast --dump-modules "$work/modules" "${scripts[@]}" >"$work/wast.log" 2>&1
+"$heron" wast --validate-only --dump-modules "$work/modules" "${scripts[@]}" >"$work/wast.log" 2>&1
 status=$?
 if [[ $status -ge 2 ]]; then
   echo "FAIL: heron wast exited $status while dumping modules"

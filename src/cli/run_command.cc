@@ -1,0 +1,169 @@
+// `heron run FILE [--invoke NAME] [ARGS...]`: compiles a module (.wasm or
+// .wat), instantiates it with no imports (running its start function) and
+// calls one export:
+//   --invoke NAME   that export, with ARGS parsed per its parameter types;
+//   otherwise       `_start` when exported (no ARGS), else nothing more.
+// Results print on stdout one per line in text-format syntax
+// (value_text.h). Exit codes:
+//   0  success
+//   1  the module does not parse, decode, validate, compile or link
+//      (one line "FILE[:LOCATION]: error: MESSAGE", as `heron validate`)
+//   2  bad flags or arguments (unknown export, wrong count, bad literal)
+//   3  the wasm code trapped, in the call or in the start function:
+//      "error: trap: MESSAGE" then the backtrace on stderr, innermost
+//      first, "  N: func I <name> @ 0xOFFSET" per frame (a run of
+//      identical frames as "  N..M: ... (K frames)"); an interrupt by
+//      --timeout is the trap "interrupt"
+// A module with imports fails to link (there is nothing to import yet).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/engine_config.h"
+#include "cli/file_util.h"
+#include "cli/module_input.h"
+#include "cli/value_text.h"
+#include "cli/watchdog.h"
+#include "heron/heron.h"
+
+namespace heron::cli {
+namespace {
+
+int usage_error(std::string_view message) {
+  fmt::print(stderr, "error: {}\n", one_line(message));
+  return kExitUsage;
+}
+
+std::string frame_text(const api::FrameInfo& frame) {
+  std::string text = fmt::format("func {}", frame.func_index);
+  if (!frame.func_name.empty()) text += fmt::format(" <{}>", frame.func_name);
+  if (frame.module_offset != api::FrameInfo::kNoOffset) {
+    text += fmt::format(" @ 0x{:x}", frame.module_offset);
+  }
+  return text;
+}
+
+// The message, then the backtrace innermost first, one frame per line as
+// Trap::to_string() writes them, except that a run of identical frames (a
+// runaway recursion) prints once with its count.
+int report_trap(const api::Trap& trap) {
+  fmt::print(stderr, "error: trap: {}\n", one_line(trap.message));
+  const std::vector<api::FrameInfo>& frames = trap.backtrace;
+  for (size_t i = 0; i < frames.size();) {
+    std::string text = frame_text(frames[i]);
+    size_t run = 1;
+    while (i + run < frames.size() && frame_text(frames[i + run]) == text) {
+      ++run;
+    }
+    if (run == 1) {
+      fmt::print(stderr, "  {}: {}\n", i, text);
+    } else {
+      fmt::print(stderr, "  {}..{}: {} ({} frames)\n", i, i + run - 1, text,
+                 run);
+    }
+    i += run;
+  }
+  if (trap.backtrace_truncated) fmt::print(stderr, "  ...\n");
+  return kExitTrap;
+}
+
+// The export to call and its arguments, or an exit code.
+struct CallPlan {
+  api::Func func;
+  std::vector<api::Val> args;
+  std::string name;
+};
+
+std::optional<int> plan_call(const RunOptions& options,
+                             const api::Instance& instance, CallPlan* plan) {
+  std::string name = options.invoke;
+  if (name.empty()) {
+    if (!instance.get_func("_start")) {
+      if (!options.args.empty()) {
+        return usage_error(
+            "arguments given, but no --invoke NAME and no _start export");
+      }
+      return kExitOk;  // instantiating (the start function) was the run
+    }
+    name = "_start";
+  }
+  api::Func func = instance.get_func(name);
+  if (!func) {
+    return usage_error(
+        fmt::format("{}: no exported function \"{}\"", options.file, name));
+  }
+  const FuncType& type = func.type();
+  if (options.args.size() != type.params.size()) {
+    return usage_error(fmt::format(
+        "\"{}\" takes {} argument{}, got {}", name, type.params.size(),
+        type.params.size() == 1 ? "" : "s", options.args.size()));
+  }
+  for (size_t i = 0; i < type.params.size(); ++i) {
+    Result<api::Val> val = parse_val(options.args[i], type.params[i]);
+    if (!val.ok()) return usage_error(val.error().message);
+    plan->args.push_back(*val);
+  }
+  plan->func = func;
+  plan->name = std::move(name);
+  return std::nullopt;
+}
+
+}  // namespace
+
+int run_run(const RunOptions& options) {
+  std::optional<std::chrono::nanoseconds> timeout;
+  if (!options.timeout.empty()) {
+    Result<std::chrono::nanoseconds> parsed = parse_duration(options.timeout);
+    if (!parsed.ok()) return usage_error(parsed.error().message);
+    timeout = *parsed;
+  }
+
+  std::optional<ModuleInput> input = read_module_input(options.file);
+  if (!input) return kExitFailure;
+  api::Engine engine(make_config(options.engine));
+  Result<api::Module> module = api::Module::from_bytes(engine, input->binary);
+  if (!module.ok()) {
+    print_module_error(options.file, *input, module.error());
+    return kExitFailure;
+  }
+
+  api::Store store(engine);
+  // Armed before instantiation: the start function may loop forever too.
+  std::optional<Watchdog> watchdog;
+  if (timeout) watchdog.emplace(store.interrupt_handle(), *timeout);
+
+  api::Linker linker(engine);
+  Result<api::Instance> instance = linker.instantiate(store, *module);
+  if (!instance.ok()) {
+    const Error& error = instance.error();
+    if (error.kind == ErrorKind::Uninstantiable) {
+      // A trap in the start function or an out-of-bounds segment.
+      fmt::print(stderr, "error: trap: {}\n", one_line(error.message));
+      return kExitTrap;
+    }
+    print_module_error(options.file, *input, error);
+    return kExitFailure;
+  }
+
+  CallPlan plan;
+  if (std::optional<int> done = plan_call(options, *instance, &plan)) {
+    return *done;
+  }
+  api::CallResult<std::vector<api::Val>> result =
+      plan.func.call(store, plan.args);
+  watchdog.reset();
+  if (result.trapped()) return report_trap(result.trap());
+  if (result.failed()) {
+    fmt::print(stderr, "error: {}\n", one_line(result.error().message));
+    return kExitFailure;
+  }
+  for (const api::Val& value : result.value()) {
+    fmt::print("{}\n", format_val(value));
+  }
+  return kExitOk;
+}
+
+}  // namespace heron::cli
