@@ -2,11 +2,13 @@
 #include "runtime/instantiate.h"
 
 #include <cstring>
+#include <optional>
 
 #include "heron/store.h"
 #include "runtime/const_expr.h"
 #include "runtime/libcalls.h"
 #include "runtime/store_impl.h"
+#include "validate/type_context.h"
 
 namespace heron {
 
@@ -118,6 +120,7 @@ Result<void> allocate(InstanceImpl& inst,
   for (uint32_t i = m.num_imported_globals; i < m.globals.size(); i++) {
     const uint32_t d = i - m.num_imported_globals;
     GlobalData* g = store.new_global(m.globals[i].type);
+    g->type_ids = &inst.module->type_ids;
     g->slot = vmctx_field<uint8_t>(vmctx, layout.defined_global(d));
     inst.globals.push_back(g);
     auto v = evaluate_const_expr(inst, m.globals[i].init);
@@ -130,6 +133,7 @@ Result<void> allocate(InstanceImpl& inst,
   for (uint32_t i = m.num_imported_tables; i < m.tables.size(); i++) {
     const uint32_t d = i - m.num_imported_tables;
     TableData* t = store.new_table(m.tables[i].type);
+    t->type_ids = &inst.module->type_ids;
     t->bind(vmctx_field<VMTableDefinition>(vmctx, layout.defined_table(d)));
     inst.tables.push_back(t);
     uint64_t init = 0;
@@ -222,6 +226,63 @@ Result<void> initialize(InstanceImpl& inst) {
   return {};
 }
 
+// Value types of two modules compared through the engine's canonical type
+// ids: a concrete heap type index means the canonical type its module's
+// `ids` maps it to (null ids: a host-created item, whose types are abstract).
+struct ModuleValType {
+  const ValType& type;
+  const std::vector<uint32_t>* ids;
+
+  std::optional<uint32_t> canonical() const {
+    if (!type.heap.is_concrete()) return std::nullopt;
+    if (!ids || type.heap.index >= ids->size()) return UINT32_MAX;
+    return (*ids)[type.heap.index];
+  }
+};
+
+bool heap_subtype(const EngineImpl& engine, const ModuleValType& sub,
+                  const ModuleValType& super) {
+  const std::optional<uint32_t> a = sub.canonical();
+  const std::optional<uint32_t> b = super.canonical();
+  if (a == UINT32_MAX || b == UINT32_MAX) return false;
+  if (a && b) return engine.is_subtype(*a, *b);
+  const HeapKind sub_kind = sub.type.heap.kind,
+                 super_kind = super.type.heap.kind;
+  if (!a && !b) return abstract_heap_subtype(sub_kind, super_kind);
+  if (a) {
+    // A concrete type is below the abstract type of its composite kind.
+    switch (engine.types.canonical_type(*a).composite.kind) {
+      case CompositeKind::Func:
+        return abstract_heap_subtype(HeapKind::Func, super_kind);
+      case CompositeKind::Struct:
+        return abstract_heap_subtype(HeapKind::Struct, super_kind);
+      case CompositeKind::Array:
+        return abstract_heap_subtype(HeapKind::Array, super_kind);
+    }
+    return false;
+  }
+  // Only the bottom of its hierarchy is below a concrete type.
+  return engine.types.canonical_type(*b).composite.kind == CompositeKind::Func
+             ? sub_kind == HeapKind::NoFunc
+             : sub_kind == HeapKind::None;
+}
+
+bool val_subtype(const EngineImpl& engine, const ModuleValType& sub,
+                 const ModuleValType& super) {
+  if (sub.type.kind != super.type.kind) return false;
+  if (sub.type.kind != ValKind::Ref) return true;
+  if (sub.type.nullable && !super.type.nullable) return false;
+  return heap_subtype(engine, sub, super);
+}
+
+// Import matching of globals and table element types: an immutable global
+// may be imported at a supertype of its type; mutable globals and table
+// elements need equivalent types (subtypes both ways).
+bool val_equivalent(const EngineImpl& engine, const ModuleValType& a,
+                    const ModuleValType& b) {
+  return val_subtype(engine, a, b) && val_subtype(engine, b, a);
+}
+
 }  // namespace
 
 Result<void> check_import(const CompiledModule& cm, const Import& imp,
@@ -244,7 +305,8 @@ Result<void> check_import(const CompiledModule& cm, const Import& imp,
     }
     case ExternKind::Table: {
       const TableData* t = std::get<api::Table>(item).impl();
-      if (!(t->type.elem == imp.table.elem))
+      if (!val_equivalent(engine, {t->type.elem, t->type_ids},
+                          {imp.table.elem, &cm.type_ids}))
         return incompatible(imp, "element type mismatch");
       if (t->type.limits.is64 != imp.table.limits.is64 ||
           !limits_match(t->size(), t->type.limits.max, imp.table.limits))
@@ -264,7 +326,11 @@ Result<void> check_import(const CompiledModule& cm, const Import& imp,
     }
     case ExternKind::Global: {
       const GlobalData* g = std::get<api::Global>(item).impl();
-      if (g->type.mut != imp.global.mut || !(g->type.type == imp.global.type))
+      const ModuleValType actual{g->type.type, g->type_ids};
+      const ModuleValType expected{imp.global.type, &cm.type_ids};
+      if (g->type.mut != imp.global.mut ||
+          !(g->type.mut ? val_equivalent(engine, actual, expected)
+                        : val_subtype(engine, actual, expected)))
         return incompatible(imp, "global type mismatch");
       return {};
     }

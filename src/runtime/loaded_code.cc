@@ -94,16 +94,26 @@ Result<std::unique_ptr<LoadedCode>> LoadedCode::load(
   auto exec = lc->memory_.make_executable();
   if (!exec.ok()) return std::move(exec).error();
 
+  // One .eh_frame section for the whole module: each function's CIE+FDE
+  // (CIE pointers are relative, so the pairs concatenate unchanged) and one
+  // terminator. libgcc's __register_frame takes a whole section; one object
+  // per module keeps registration and deregistration linear, where one per
+  // function makes deregistration quadratic in the function count.
+  std::vector<uint8_t>& eh = lc->eh_frame_;
   for (size_t k = 0; k < funcs.size(); k++) {
     const x64::UnwindInfo& uw = funcs[k]->unwind;
     if (uw.eh_frame.empty()) continue;
-    if (size_t(uw.pc_begin_offset) + 8 > uw.eh_frame.size())
+    if (uw.eh_frame.size() < 4 ||
+        size_t(uw.pc_begin_offset) + 8 > uw.eh_frame.size() - 4)
       return Error(ErrorKind::Internal, "bad unwind info");
-    std::vector<uint8_t> eh = uw.eh_frame;
+    const size_t at = eh.size();
+    eh.insert(eh.end(), uw.eh_frame.begin(), uw.eh_frame.end() - 4);
     const uint64_t pc_begin = base + lc->functions_[k].offset;
-    std::memcpy(eh.data() + uw.pc_begin_offset, &pc_begin, 8);
-    lc->eh_frames_.push_back(std::move(eh));
-    __register_frame(lc->eh_frames_.back().data());
+    std::memcpy(eh.data() + at + uw.pc_begin_offset, &pc_begin, 8);
+  }
+  if (!eh.empty()) {
+    eh.insert(eh.end(), 4, 0);
+    __register_frame(eh.data());
   }
   lc->registration_ = CodeRegistration(base, base + std::max<size_t>(total, 1),
                                        traps, lc.get());
@@ -112,7 +122,7 @@ Result<std::unique_ptr<LoadedCode>> LoadedCode::load(
 
 LoadedCode::~LoadedCode() {
   registration_.reset();
-  for (std::vector<uint8_t>& eh : eh_frames_) __deregister_frame(eh.data());
+  if (!eh_frame_.empty()) __deregister_frame(eh_frame_.data());
 }
 
 const LoadedCode::Function* LoadedCode::function_at(uintptr_t pc) const {

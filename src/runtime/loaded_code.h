@@ -69,7 +69,7 @@ class LoadedCode {
   CodeMemory memory_;
   std::vector<Function> functions_;
   const CompiledModule* module_ = nullptr;
-  std::vector<std::vector<uint8_t>> eh_frames_;  // registered with the unwinder
+  std::vector<uint8_t> eh_frame_;  // registered with the unwinder
   CodeRegistration registration_;
 };
 

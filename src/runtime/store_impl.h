@@ -55,6 +55,9 @@ struct FuncData {
 struct TableData {
   StoreImpl* store = nullptr;
   TableType type;
+  // Canonical ids of the defining module's type indices, which concrete heap
+  // types in `type` refer to; null for tables created by the host.
+  const std::vector<uint32_t>* type_ids = nullptr;
   std::vector<void*> storage;
   VMTableDefinition own_def{};
   VMTableDefinition* def = &own_def;
@@ -73,6 +76,7 @@ struct MemoryData {
 struct GlobalData {
   StoreImpl* store = nullptr;
   GlobalType type;
+  const std::vector<uint32_t>* type_ids = nullptr;  // as TableData's
   alignas(16) uint8_t own_slot[16] = {};
   uint8_t* slot = own_slot;
 };

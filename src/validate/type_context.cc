@@ -195,6 +195,39 @@ bool TypeContext::is_array_type(uint32_t index) const {
          type(index).composite.kind == CompositeKind::Array;
 }
 
+bool abstract_heap_subtype(HeapKind sub, HeapKind super) {
+  using K = HeapKind;
+  switch (sub) {
+    case K::None:
+      return super == K::None || super == K::I31 || super == K::Struct ||
+             super == K::Array || super == K::Eq || super == K::Any;
+    case K::I31:
+    case K::Struct:
+    case K::Array:
+      return super == sub || super == K::Eq || super == K::Any;
+    case K::Eq:
+      return super == K::Eq || super == K::Any;
+    case K::Any:
+      return super == K::Any;
+    case K::NoFunc:
+      return super == K::NoFunc || super == K::Func;
+    case K::Func:
+      return super == K::Func;
+    case K::NoExtern:
+      return super == K::NoExtern || super == K::Extern;
+    case K::Extern:
+      return super == K::Extern;
+    case K::NoExn:
+      return super == K::NoExn || super == K::Exn;
+    case K::Exn:
+      return super == K::Exn;
+    case K::Concrete:
+    case K::Bot:
+      break;
+  }
+  return false;
+}
+
 bool TypeContext::is_subtype(const ValType& sub, const ValType& super) const {
   if (sub.kind == ValKind::Bot) return true;
   if (sub.kind != super.kind) return false;
@@ -244,37 +277,7 @@ bool TypeContext::is_heap_subtype(const HeapType& sub,
                ? sub.kind == K::NoFunc
                : sub.kind == K::None;
   }
-  switch (sub.kind) {
-    case K::None:
-      return super.kind == K::None || super.kind == K::I31 ||
-             super.kind == K::Struct || super.kind == K::Array ||
-             super.kind == K::Eq || super.kind == K::Any;
-    case K::I31:
-    case K::Struct:
-    case K::Array:
-      return super.kind == sub.kind || super.kind == K::Eq ||
-             super.kind == K::Any;
-    case K::Eq:
-      return super.kind == K::Eq || super.kind == K::Any;
-    case K::Any:
-      return super.kind == K::Any;
-    case K::NoFunc:
-      return super.kind == K::NoFunc || super.kind == K::Func;
-    case K::Func:
-      return super.kind == K::Func;
-    case K::NoExtern:
-      return super.kind == K::NoExtern || super.kind == K::Extern;
-    case K::Extern:
-      return super.kind == K::Extern;
-    case K::NoExn:
-      return super.kind == K::NoExn || super.kind == K::Exn;
-    case K::Exn:
-      return super.kind == K::Exn;
-    case K::Concrete:
-    case K::Bot:
-      break;  // handled above
-  }
-  return false;
+  return abstract_heap_subtype(sub.kind, super.kind);
 }
 
 HeapType TypeContext::top_of(const HeapType& heap) const {

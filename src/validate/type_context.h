@@ -15,6 +15,10 @@ namespace heron {
 
 class TypeRegistry;
 
+// Subtyping between two abstract heap types (func, extern, any, eq, none...);
+// false when either is concrete or bottom.
+bool abstract_heap_subtype(HeapKind sub, HeapKind super);
+
 class TypeContext {
  public:
   // Validates the type section (well-formed rec groups, valid type

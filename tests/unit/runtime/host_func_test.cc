@@ -2,8 +2,10 @@
 // their own message and a wasm backtrace, host -> wasm -> host -> wasm
 // nesting, and host functions in tables.
 #include <gtest/gtest.h>
+#include <unwind.h>
 
 #include "api_test_support.h"
+#include "runtime/loaded_code.h"
 
 namespace heron {
 namespace {
@@ -165,6 +167,59 @@ TEST(HostFunc, HostFunctionInATableIsCallableIndirectly) {
   // Called directly from the host too.
   EXPECT_EQ(host.call_as<int32_t>(store, 2).value(), 6);
   EXPECT_EQ(table->get(0)->as_funcref(), host);
+}
+
+// The DWARF CFI registered with the module lets the system unwinder (C++
+// exceptions, perf, gdb) walk from a host function through the wasm frames
+// that called it and out to the host code that entered wasm.
+TEST(HostFunc, UnwinderWalksThroughWasmFrames) {
+  api::Engine engine;
+  api::Store store(engine);
+  api::Linker linker(engine);
+  std::vector<uintptr_t> pcs;
+  ASSERT_TRUE(
+      linker
+          .func("env", "probe", func_type({}, {}),
+                [&](api::Caller&, std::span<const api::Val>,
+                    std::span<api::Val>) -> std::optional<api::Trap> {
+                  _Unwind_Backtrace(
+                      [](_Unwind_Context* ctx, void* arg) {
+                        static_cast<std::vector<uintptr_t>*>(arg)->push_back(
+                            _Unwind_GetIP(ctx));
+                        return _URC_NO_REASON;
+                      },
+                      &pcs);
+                  return std::nullopt;
+                })
+          .ok());
+  auto module = compile_wat(engine, R"((module
+    (import "env" "probe" (func $probe))
+    (func $inner (call $probe))
+    (func (export "outer") (call $inner)))
+  )");
+  auto inst = linker.instantiate(store, module);
+  ASSERT_TRUE(inst.ok()) << inst.error().message;
+  auto r = inst->get_func("outer").call_as<void>(store);
+  ASSERT_TRUE(r.ok());
+  // Innermost first: the probe's own frames, the host-call trampoline (T1),
+  // $inner (1), $outer (2), the entry trampoline (T0), the host caller.
+  std::vector<std::string> frames;
+  size_t host_frames_after = 0;
+  for (uintptr_t pc : pcs) {
+    const LoadedCode* code = LoadedCode::containing(pc - 1);
+    if (!code) {
+      if (!frames.empty()) ++host_frames_after;
+      continue;
+    }
+    host_frames_after = 0;
+    const LoadedCode::Function* f = code->function_at(pc - 1);
+    ASSERT_NE(f, nullptr);
+    frames.push_back((code->module() ? "" : "T") +
+                     std::to_string(f->func_index));
+  }
+  EXPECT_EQ(frames, (std::vector<std::string>{"T1", "1", "2", "T0"}))
+      << pcs.size() << " frames";
+  EXPECT_GT(host_frames_after, 2u) << "the walk stopped in or near wasm code";
 }
 
 }  // namespace

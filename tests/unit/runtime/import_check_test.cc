@@ -118,6 +118,44 @@ TEST_F(ImportCheck, GlobalTypeAndMutability) {
   expect_incompatible(R"((module (import "env" "gm" (global i64))))");
 }
 
+// Reference-typed globals and tables across modules: an immutable global
+// matches a supertype of its type, mutable globals and table elements need
+// equivalent types; concrete types compare through canonical ids, not
+// through the two modules' unrelated type indices.
+TEST_F(ImportCheck, ReferenceTypesMatchAcrossModules) {
+  api::Module exporter = compile_wat(engine, R"((module
+    (type $pad (func (param i64)))
+    (type $t (func))
+    (func $f) (elem declare func $f)
+    (global (export "func") (ref func) (ref.func $f))
+    (global (export "ref") (ref $t) (ref.func $f))
+    (global (export "mut-func") (mut (ref func)) (ref.func $f))
+    (table (export "tab") 1 (ref null $t)))
+  )");
+  auto exported = linker.instantiate(store, exporter);
+  ASSERT_TRUE(exported.ok()) << exported.error().message;
+  ASSERT_TRUE(linker.define_instance("m", *exported).ok());
+
+  auto ok = [&](std::string_view wat) {
+    auto r = link(wat);
+    EXPECT_TRUE(r.ok()) << wat << ": " << r.error().message;
+  };
+  ok(R"((module (global (import "m" "func") (ref null func))))");
+  ok(R"((module (global (import "m" "func") (ref func))))");
+  ok(R"((module (type $t (func)) (global (import "m" "ref") (ref $t))))");
+  ok(R"((module (type $t (func)) (global (import "m" "ref") (ref null $t))))");
+  ok(R"((module (global (import "m" "ref") (ref func))))");
+  ok(R"((module (type $t (func)) (table (import "m" "tab") 1 (ref null $t))))");
+  expect_incompatible(R"((module (global (import "m" "func") externref)))");
+  expect_incompatible(
+      R"((module (type $t (func)) (global (import "m" "func") (ref $t))))");
+  expect_incompatible(
+      R"((module (type $u (func (param i32))) (global (import "m" "ref") (ref $u))))");
+  expect_incompatible(
+      R"((module (global (import "m" "mut-func") (mut (ref null func)))))");
+  expect_incompatible(R"((module (table (import "m" "tab") 1 funcref)))");
+}
+
 TEST_F(ImportCheck, FunctionSignature) {
   expect_incompatible(
       R"((module (import "env" "f" (func (param i64) (result i32)))))");
