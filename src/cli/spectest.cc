@@ -55,15 +55,20 @@ Result<void> define_spectest(api::Linker& linker, api::Store& store) {
     }
   }
 
-  TableType table_type;
-  table_type.elem = ValType::funcref();
-  table_type.limits.min = 10;
-  table_type.limits.max = 20;
-  Result<api::Table> table =
-      api::Table::create(store, table_type, api::Val::null_funcref());
-  if (!table.ok()) return std::move(table).error();
-  if (Result<void> r = linker.define("spectest", "table", *table); !r.ok()) {
-    return r;
+  // `table` and its table64 twin (i64 addresses), both 10..20 funcref.
+  for (bool is64 : {false, true}) {
+    TableType table_type;
+    table_type.elem = ValType::funcref();
+    table_type.limits.min = 10;
+    table_type.limits.max = 20;
+    table_type.limits.is64 = is64;
+    Result<api::Table> table =
+        api::Table::create(store, table_type, api::Val::null_funcref());
+    if (!table.ok()) return std::move(table).error();
+    const char* name = is64 ? "table64" : "table";
+    if (Result<void> r = linker.define("spectest", name, *table); !r.ok()) {
+      return r;
+    }
   }
 
   MemoryType memory_type;
