@@ -3,60 +3,23 @@
 // validate_module on it N times, and prints the median time and the rate in
 // MB/s of function-body bytes and of the whole module. A plain timed loop:
 // the figure is for people, CI never asserts it.
-#include <sched.h>
-
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "format/decoder.h"
 #include "validate/validator.h"
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-std::vector<uint8_t> read_all(const char* path) {
-  std::vector<uint8_t> bytes;
-  std::FILE* f = std::fopen(path, "rb");
-  if (!f) return bytes;
-  uint8_t buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    bytes.insert(bytes.end(), buf, buf + n);
-  }
-  std::fclose(f);
-  return bytes;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-}  // namespace
+using namespace heron::bench;
 
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr, "usage: %s MODULE.wasm [RUNS]\n", argv[0]);
     return 1;
   }
-  // One core, whatever the stages do internally: pin to the current CPU.
-  cpu_set_t one_cpu;
-  CPU_ZERO(&one_cpu);
-  int cpu = sched_getcpu();
-  CPU_SET(cpu < 0 ? 0 : cpu, &one_cpu);
-  if (sched_setaffinity(0, sizeof one_cpu, &one_cpu) != 0) {
-    std::fprintf(stderr, "warning: could not pin to one CPU\n");
-  }
+  pin_to_one_cpu();
 
   int runs = argc > 2 ? std::atoi(argv[2]) : 11;
   if (runs < 1) runs = 1;
