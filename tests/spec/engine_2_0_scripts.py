@@ -10,7 +10,12 @@ textual on purpose: the decision must not depend on what the engine
 supports today. Binary modules (`module binary "..."`) are not inspected;
 the scripts that rely on them are named for their feature (binary-gc...).
 
+With --beyond, lists instead the scripts that need some of the 3.0
+features the engine already runs (BEYOND_2_0 below) and nothing else: the
+second manifest, tests/spec/engine_beyond_2_0.txt.
+
 Usage: engine_2_0_scripts.py TESTSUITE_DIR          the manifest, to stdout
+       engine_2_0_scripts.py TESTSUITE_DIR --beyond the second manifest
        engine_2_0_scripts.py TESTSUITE_DIR --why    every excluded script
                                                     with its features
 """
@@ -43,6 +48,9 @@ FEATURES = {
     "wide arithmetic": r"i64\.(add128|sub128|mul_wide)",
     "custom page sizes": r"pagesize",
 }
+
+# 3.0 features the engine runs; --beyond lists the scripts needing only these.
+BEYOND_2_0 = {"memory64", "multi-memory", "extended constant expressions"}
 
 
 def top_forms(src):
@@ -95,6 +103,7 @@ def features_of(path):
 def main():
     root = pathlib.Path(sys.argv[1])
     why = "--why" in sys.argv[2:]
+    beyond = "--beyond" in sys.argv[2:]
     for path in sorted(root.glob("*.wast")):
         if path.name.startswith("simd_"):
             if why:
@@ -103,7 +112,9 @@ def main():
         features = features_of(path)
         if why and features:
             print(f"{path.name}: {', '.join(features)}")
-        elif not why and not features:
+        elif beyond and features and set(features) <= BEYOND_2_0:
+            print(path.name)
+        elif not why and not beyond and not features:
             print(path.name)
 
 
