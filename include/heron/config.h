@@ -23,6 +23,8 @@ struct Config {
   bool epoch_interruption = false;
   // Compile the functions of a module on several threads (reserved).
   bool parallel_compilation = false;
+  // Append the compiled functions' symbols to /tmp/perf-PID.map for `perf`.
+  bool perf_map = false;
   // The feature set modules are decoded and validated against.
   Features features{};
 };

@@ -27,6 +27,7 @@ inline constexpr int kExitTrap = 3;
 struct EngineOptions {
   api::OptLevel opt_level = api::OptLevel::O2;
   bool explicit_bounds_checks = false;
+  bool perf_map = false;
   std::optional<uint64_t> max_wasm_stack;  // bytes
 };
 

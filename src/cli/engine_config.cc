@@ -12,6 +12,7 @@ api::Config make_config(const EngineOptions& options,
   api::Config config;
   config.opt_level = options.opt_level;
   config.explicit_bounds_checks = options.explicit_bounds_checks;
+  config.perf_map = options.perf_map;
   if (options.max_wasm_stack) config.max_wasm_stack = *options.max_wasm_stack;
   config.features = features;
   return config;

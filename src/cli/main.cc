@@ -88,6 +88,7 @@ came from.)";
 struct EngineFlags {
   int opt_level = 2;
   bool explicit_bounds_checks = false;
+  bool perf_map = false;
   std::string max_wasm_stack;
 };
 
@@ -98,6 +99,8 @@ void add_engine_flags(CLI::App* command, EngineFlags* flags) {
       ->check(CLI::IsMember({0, 2}));
   command->add_flag("--explicit-bounds-checks", flags->explicit_bounds_checks,
                     "Check memory accesses in code instead of guard pages");
+  command->add_flag("--perf-map", flags->perf_map,
+                    "Write JIT symbols to /tmp/perf-PID.map for perf");
   command->add_option("--max-wasm-stack", flags->max_wasm_stack,
                       "Stack budget of wasm in bytes (e.g. 65536, 512k, 8m)");
 }
@@ -107,6 +110,7 @@ bool apply_engine_flags(const EngineFlags& flags,
   options->opt_level = flags.opt_level == 0 ? heron::api::OptLevel::O0
                                             : heron::api::OptLevel::O2;
   options->explicit_bounds_checks = flags.explicit_bounds_checks;
+  options->perf_map = flags.perf_map;
   if (!flags.max_wasm_stack.empty()) {
     auto size = heron::cli::parse_byte_size(flags.max_wasm_stack);
     if (!size.ok()) {

@@ -6,6 +6,7 @@
 #include "opt/passes.h"
 #include "runtime/engine_impl.h"
 #include "runtime/libcalls.h"
+#include "runtime/perf_map.h"
 #include "translate/func_translator.h"
 #include "translate/module_env.h"
 #include "validate/validator.h"
@@ -140,6 +141,7 @@ Result<std::shared_ptr<const CompiledModule>> compile_module(
     auto code = compile_code(*cm, engine->config);
     if (!code.ok()) return std::move(code).error();
     cm->code = std::move(code).value();
+    if (engine->config.perf_map) PerfMap::add_module(*cm);
   }
   return std::shared_ptr<const CompiledModule>(std::move(cm));
 }

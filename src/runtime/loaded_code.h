@@ -54,6 +54,8 @@ class LoadedCode {
     return memory_.data() + functions_[k].offset;
   }
   const CompiledModule* module() const { return module_; }
+  size_t num_functions() const { return functions_.size(); }
+  const Function& function(size_t k) const { return functions_[k]; }
 
   // The function containing `pc`, or null.
   const Function* function_at(uintptr_t pc) const;
