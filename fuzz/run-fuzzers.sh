@@ -10,10 +10,11 @@ set -euo pipefail
 build=$1
 seconds=${2:-30}
 status=0
-for name in fuzz_decode_validate fuzz_wat; do
+for name in fuzz_decode_validate fuzz_wat fuzz_compile; do
   case $name in
     fuzz_decode_validate) seeds=decode_validate max_len=4096 ;;
     fuzz_wat) seeds=wat max_len=8192 ;;
+    fuzz_compile) seeds=decode_validate max_len=4096 ;;
   esac
   work="$build/fuzz/work/$name"
   mkdir -p "$work"

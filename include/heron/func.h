@@ -43,8 +43,11 @@ class Func {
   Func() = default;  // the null function reference
   explicit Func(FuncData* data) : data_(data) {}
 
-  // A host function living in `store`.
-  static Func create(Store& store, const FuncType& type, HostFunction fn);
+  // A host function living in `store`. Its type may use abstract reference
+  // types only (funcref, externref...): concrete type indices belong to a
+  // module, and there is none here (an Error of kind Usage).
+  static Result<Func> create(Store& store, const FuncType& type,
+                             HostFunction fn);
 
   bool is_null() const { return data_ == nullptr; }
   explicit operator bool() const { return data_ != nullptr; }

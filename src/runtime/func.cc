@@ -11,6 +11,18 @@
 
 namespace heron {
 
+Result<void> check_host_func_type(const FuncType& type) {
+  for (const auto* list : {&type.params, &type.results}) {
+    for (const ValType& t : *list) {
+      if (t.kind == ValKind::Ref && t.heap.is_concrete())
+        return Error(ErrorKind::Usage,
+                     "host function types may use abstract reference types "
+                     "only, not a module's type index");
+    }
+  }
+  return {};
+}
+
 FuncData* create_host_func(StoreImpl& store, const FuncType& type,
                            api::HostFunction fn);
 
@@ -76,7 +88,10 @@ FuncData* create_host_func(StoreImpl& store, const FuncType& type,
 
 namespace heron::api {
 
-Func Func::create(Store& store, const FuncType& type, HostFunction fn) {
+Result<Func> Func::create(Store& store, const FuncType& type, HostFunction fn) {
+  if (Result<void> ok = check_host_func_type(type); !ok.ok())
+    return std::move(ok).error();
+  if (!fn) return Error(ErrorKind::Usage, "empty host function");
   return Func(create_host_func(store.impl(), type, std::move(fn)));
 }
 

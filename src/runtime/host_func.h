@@ -13,6 +13,8 @@
 #include <cstddef>
 #include <optional>
 
+#include "heron/error.h"
+#include "heron/func.h"
 #include "heron/trap.h"
 #include "runtime/runtime_limits.h"
 #include "runtime/val_raw.h"
@@ -20,6 +22,7 @@
 namespace heron {
 
 struct FuncData;
+struct StoreImpl;
 
 struct HostFuncContext {
   RuntimeLimits* limits;  // +0: where compiled prologues find stack_limit
@@ -31,6 +34,14 @@ static_assert(offsetof(HostFuncContext, callback) == 8);
 
 // The callback every HostFuncContext holds.
 void host_func_callback(HostFuncContext* ctx, ValRaw* values);
+
+// Host function types may only use abstract reference types: a concrete
+// type index would need a module to give it meaning.
+Result<void> check_host_func_type(const FuncType& type);
+
+// A host function of `store`; `type` passed check_host_func_type.
+FuncData* create_host_func(StoreImpl& store, const FuncType& type,
+                           api::HostFunction fn);
 
 // The Trap a host function raised on this thread, if the last trap was one.
 std::optional<api::Trap> take_pending_host_trap();

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "heron/store.h"
+#include "runtime/host_func.h"
 #include "runtime/instantiate.h"
 #include "runtime/store_impl.h"
 
@@ -36,10 +37,11 @@ struct LinkerImpl {
     auto h = host_funcs.find(key);
     if (h != host_funcs.end()) return h->second;
     std::shared_ptr<api::HostFunction> fn = d.fn;
-    api::Func f = api::Func::create(
-        *store.owner, d.type,
+    // The type was checked by Linker::func.
+    api::Func f(create_host_func(
+        store, d.type,
         [fn](api::Caller& c, std::span<const api::Val> a,
-             std::span<api::Val> r) { return (*fn)(c, a, r); });
+             std::span<api::Val> r) { return (*fn)(c, a, r); }));
     host_funcs.emplace(key, f);
     return f;
   }
@@ -68,6 +70,7 @@ Result<void> Linker::define(std::string_view module, std::string_view name,
 Result<void> Linker::func(std::string_view module, std::string_view name,
                           const FuncType& type, HostFunction fn) {
   if (!fn) return Error(ErrorKind::Usage, "empty host function");
+  if (Result<void> ok = check_host_func_type(type); !ok.ok()) return ok;
   LinkerImpl::Definition d;
   d.serial = impl_->next_serial++;
   d.type = type;

@@ -141,16 +141,37 @@ TEST(HostFunc, HostCallsBackIntoWasm) {
   EXPECT_EQ(div.call_as<int32_t>(store, 1).value(), 1);
 }
 
+TEST(HostFunc, ConcreteReferenceTypesAreAUsageError) {
+  api::Engine engine;
+  api::Store store(engine);
+  api::Linker linker(engine);
+  const FuncType type =
+      func_type({ValType::ref(HeapType::concrete(0), true)}, {});
+  auto fn = [](api::Caller&, std::span<const api::Val>,
+               std::span<api::Val>) -> std::optional<api::Trap> {
+    return std::nullopt;
+  };
+  auto created = api::Func::create(store, type, fn);
+  ASSERT_FALSE(created.ok());
+  EXPECT_EQ(created.error().kind, ErrorKind::Usage);
+  auto defined = linker.func("env", "f", type, fn);
+  ASSERT_FALSE(defined.ok());
+  EXPECT_EQ(defined.error().kind, ErrorKind::Usage);
+  // Abstract reference types are fine.
+  EXPECT_TRUE(
+      api::Func::create(store, func_type({ValType::funcref()}, {}), fn).ok());
+}
+
 TEST(HostFunc, HostFunctionInATableIsCallableIndirectly) {
   api::Engine engine;
   api::Store store(engine);
   api::Func host =
-      api::Func::create(store, func_type({ValType::i32()}, {ValType::i32()}),
-                        [](api::Caller&, std::span<const api::Val> a,
-                           std::span<api::Val> r) -> std::optional<api::Trap> {
-                          r[0] = api::Val::i32(a[0].as_i32() * 3);
-                          return std::nullopt;
-                        });
+      *api::Func::create(store, func_type({ValType::i32()}, {ValType::i32()}),
+                         [](api::Caller&, std::span<const api::Val> a,
+                            std::span<api::Val> r) -> std::optional<api::Trap> {
+                           r[0] = api::Val::i32(a[0].as_i32() * 3);
+                           return std::nullopt;
+                         });
   TableType tt;
   tt.limits.min = 1;
   auto table = api::Table::create(store, tt, api::Val::funcref(host));
