@@ -40,8 +40,40 @@ MInst make_move(Loc dst, Loc src, RegClass cls) {
   return m;
 }
 
+std::vector<PMove> compose_parallel_moves(const std::vector<PMove>& first,
+                                          const std::vector<PMove>& second) {
+  std::vector<PMove> out;
+  out.reserve(first.size() + second.size());
+  for (const PMove& m : second) {
+    PMove c = m;
+    for (const PMove& f : first)
+      if (f.dst == m.src) {
+        c.src = f.src;
+        break;
+      }
+    out.push_back(c);
+  }
+  for (const PMove& f : first) {
+    bool overwritten = false;
+    for (const PMove& m : second) overwritten |= m.dst == f.dst;
+    if (!overwritten) out.push_back(f);
+  }
+  return out;
+}
+
 void sequentialize_parallel_moves(std::vector<PMove> moves,
                                   std::vector<MInst>& out) {
+  const Loc scratch_gpr = Loc::reg(kScratchGpr),
+            scratch_xmm = Loc::reg(kScratchXmm);
+  for (size_t i = 0; i < moves.size(); i++) {
+    const PMove& m = moves[i];
+    if (m.dst == scratch_gpr || m.dst == scratch_xmm || m.src == scratch_gpr ||
+        m.src == scratch_xmm)
+      fatal_invariant("parallel move: a move uses a scratch register");
+    for (size_t j = i + 1; j < moves.size(); j++)
+      if (m.dst == moves[j].dst)
+        fatal_invariant("parallel move: two moves to one location");
+  }
   moves.erase(std::remove_if(moves.begin(), moves.end(),
                              [](const PMove& m) { return m.dst == m.src; }),
               moves.end());

@@ -39,8 +39,17 @@ struct PMove {
 MInst make_move(Loc dst, Loc src, RegClass cls);
 
 // Appends to `out` a sequence of moves equivalent to the parallel move
-// `moves` (destinations must be distinct; identity moves are dropped).
+// `moves` (destinations must be distinct, else fatal_invariant; identity
+// moves are dropped).
 void sequentialize_parallel_moves(std::vector<PMove> moves,
                                   std::vector<MInst>& out);
+
+// The one parallel move equivalent to running `first` and then `second`
+// (both with distinct destinations): `second`'s sources are read through
+// `first`, and `first`'s moves to locations `second` does not overwrite are
+// kept. Two sets of moves at one program point (e.g. entering a one-jump
+// block and leaving it) must be composed like this, never concatenated.
+std::vector<PMove> compose_parallel_moves(const std::vector<PMove>& first,
+                                          const std::vector<PMove>& second);
 
 }  // namespace heron::x64

@@ -33,6 +33,10 @@
 //     successor form one parallel move (parallel_move.h), placed in the
 //     successor when it has one predecessor, else before the predecessor's
 //     jmp (critical edges are split beforehand, so one of the two holds).
+//     All moves at one instruction (entering its block, pieces meeting,
+//     leaving its block) are composed into a single parallel move: in a
+//     block that is only a jmp, as a split critical edge is, entering and
+//     leaving happen at the same instruction and must stay ordered.
 //     A value with a single definition is stored to its slot once, right
 //     after that definition, and moves into its slot are then dropped (the
 //     "spill at definition" of Wimmer & Franz, "Linear Scan Register
@@ -680,7 +684,13 @@ void Allocator::resolve_and_rewrite() {
   const size_t nb = vc_.blocks.size();
   uint32_t total = 0;
   for (const VBlock& b : vc_.blocks) total += uint32_t(b.insts.size());
-  std::vector<std::vector<PMove>> split_moves(total + 1), edge_moves(total + 1);
+  // Three kinds of moves, each one parallel move: split_moves[i] before
+  // instruction i (pieces meeting inside a block, stores after
+  // definitions), entry_moves[b] at the start of block b (from its only
+  // predecessor), exit_moves[b] before b's jmp (to a block with several
+  // predecessors). They are composed per instruction, see below.
+  std::vector<std::vector<PMove>> split_moves(total + 1), entry_moves(nb),
+      exit_moves(nb);
 
   // A value whose definitions all sit in one block it is not live into is
   // stored to its slot once, right after the last of them: every later
@@ -750,15 +760,16 @@ void Allocator::resolve_and_rewrite() {
         moves.push_back({loc_at(sb.params[k], s_from),
                          loc_at(blk.edge_args[e][k], last * 2),
                          vc_.reg_class(sb.params[k])});
-      uint32_t at;
+      std::vector<PMove>* dst;
       if (preds[s].size() == 1) {
-        at = block_first_[s];
+        dst = &entry_moves[s];
       } else if (targets.size() == 1) {
-        at = last;
+        dst = &exit_moves[b];
       } else {
         fatal_invariant("regalloc: critical edge was not split");
       }
-      for (const PMove& m : moves) edge_moves[at].push_back(m);
+      if (!dst->empty()) fatal_invariant("regalloc: two edges, one place");
+      *dst = std::move(moves);
     }
   }
   // Rewrite operands and splice in the moves.
@@ -768,8 +779,18 @@ void Allocator::resolve_and_rewrite() {
     for (size_t k = 0; k < blk.insts.size(); k++) {
       const uint32_t i = block_first_[b] + uint32_t(k);
       const size_t before = out.size();
-      sequentialize_parallel_moves(split_moves[i], out);
-      sequentialize_parallel_moves(edge_moves[i], out);
+      // The moves at one point happen in order: entering the block, then
+      // pieces meeting, then leaving the block. A block that is only a jmp
+      // (e.g. a split critical edge) both enters and leaves at its single
+      // instruction, so the moves are composed into one parallel move:
+      // concatenated, a reload into a register and the block-argument copy
+      // reading that register would run "at once", i.e. out of order.
+      std::vector<PMove> moves;
+      if (k == 0) moves = std::move(entry_moves[b]);
+      moves = compose_parallel_moves(moves, split_moves[i]);
+      if (k + 1 == blk.insts.size())
+        moves = compose_parallel_moves(moves, exit_moves[b]);
+      sequentialize_parallel_moves(std::move(moves), out);
       stats_.num_moves += uint32_t(out.size() - before);
       for (size_t m = before; m < out.size(); m++)
         out[m].srcloc = blk.insts[k].srcloc;

@@ -69,13 +69,10 @@ TEST(X64LowerControl, BrTableAndLoop) {
 }
 
 // More than 16 values live around a loop: they cannot all stay in
-// registers; the allocator's spill statistics are reported.
-// DISABLED: exposes a register-allocator bug (from 12 live values on): on
-// the split critical back edge the resolution moves into the split block
-// and the block-parameter moves out of it are emitted in the wrong order
-// (a value reloaded into rax is read before the reload). Lowering output is
-// correct (verified up to 11 live values); fix in regalloc.cc resolution.
-TEST(X64LowerControl, DISABLED_RegisterPressureLoopSpills) {
+// registers; the allocator's spill statistics are reported. (The split
+// critical back edge both reloads values and copies block arguments in one
+// jmp-only block: a regression test for composing those moves in order.)
+TEST(X64LowerControl, RegisterPressureLoopSpills) {
   const int kLive = 24;
   std::string text =
       "function %f(i64 vmctx, i64) -> i64 {\nblock0(v0: i64, v1: i64):\n";

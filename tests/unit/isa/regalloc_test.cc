@@ -386,5 +386,143 @@ TEST(X64RegAlloc, SpillStoresStayOutOfLoops) {
   }
 }
 
+// 20 GPR and 18 XMM values carried around a loop, all live across a call
+// that clobbers every caller-saved register, rotated (GPRs) and swapped in
+// pairs (XMMs) on the back edge, which is critical (split into a lone
+// jmp). The allocator's spill statistics are printed.
+TEST(X64RegAlloc, ManyLiveValuesAcrossCallsOnACriticalBackEdge) {
+  constexpr int kG = 20, kF = 18;
+  HostClobberer host;
+  VCode vc;
+  const uint32_t entry = vc.new_block(), loop = vc.new_block(),
+                 exit = vc.new_block();
+  Reg vmctx = vc.new_vreg(RegClass::Gpr), x = vc.new_vreg(RegClass::Gpr);
+  vc.push(entry, inst::args({vmctx, x}));
+  std::vector<Reg> init;
+  Reg n0 = vc.new_vreg(RegClass::Gpr);
+  vc.push(entry, inst::mov_imm(n0, 4));
+  init.push_back(n0);
+  for (int k = 0; k < kG; k++) {
+    Reg t = vc.new_vreg(RegClass::Gpr);
+    vc.push(entry, inst::mov(t, x));
+    vc.push(entry, inst::alu_imm(AluOp::Add, t, k));
+    init.push_back(t);
+  }
+  for (int k = 0; k < kF; k++) {
+    Reg t = vc.new_vreg(RegClass::Gpr), f = vc.new_vreg(RegClass::Xmm);
+    vc.push(entry, inst::mov(t, x));
+    vc.push(entry, inst::alu_imm(AluOp::Add, t, 100 + k));
+    MInst cvt;
+    cvt.op = Op::CvtIntToF;
+    cvt.dst = f;
+    cvt.src1 = t;
+    cvt.size = 8;
+    cvt.size2 = 8;
+    vc.push(entry, cvt);
+    init.push_back(f);
+  }
+  vc.push(entry, inst::jmp(loop));
+  vc.set_edge_args(entry, 0, init);
+  Reg n = vc.add_block_param(loop, RegClass::Gpr);
+  std::vector<Reg> g, f, eg, ef;
+  for (int k = 0; k < kG; k++)
+    g.push_back(vc.add_block_param(loop, RegClass::Gpr));
+  for (int k = 0; k < kF; k++)
+    f.push_back(vc.add_block_param(loop, RegClass::Xmm));
+  for (int k = 0; k < kG; k++)
+    eg.push_back(vc.add_block_param(exit, RegClass::Gpr));
+  for (int k = 0; k < kF; k++)
+    ef.push_back(vc.add_block_param(exit, RegClass::Xmm));
+  // r = host(g0, g1); s = f0 + f17; n2 = n - 1.
+  Reg r = vc.new_vreg(RegClass::Gpr);
+  vc.push(loop, inst::call_libcall(0, {g[0], g[1]}, {r}));
+  Reg s = vc.new_vreg(RegClass::Xmm);
+  MInst mv;
+  mv.op = Op::XmmMovRR;
+  mv.dst = s;
+  mv.src1 = f[0];
+  mv.size = 8;
+  vc.push(loop, mv);
+  vc.push(loop, inst::xmm_alu(XmmOp::Add, s, f[kF - 1], 8));
+  Reg n2 = vc.new_vreg(RegClass::Gpr);
+  vc.push(loop, inst::mov(n2, n));
+  vc.push(loop, inst::alu_imm(AluOp::Sub, n2, 1));
+  // Back edge: g' = (r, g2, ..., g19, g0)... rotated; f' = pairs swapped,
+  // the last one replaced by s.
+  std::vector<Reg> back = {n2};
+  for (int k = 0; k < kG; k++) back.push_back(k == 0 ? r : g[(k + 1) % kG]);
+  for (int k = 0; k < kF; k++)
+    back.push_back(k == kF - 1 ? s : f[k % 2 ? k - 1 : k + 1]);
+  vc.push(loop, inst::cmp_imm_jcc(Cond::G, n2, 0, loop, exit));
+  vc.set_edge_args(loop, 0, back);
+  std::vector<Reg> out(g);
+  out.insert(out.end(), f.begin(), f.end());
+  vc.set_edge_args(loop, 1, out);
+  Reg res = vc.new_vreg(RegClass::Gpr);
+  vc.push(exit, inst::mov_imm(res, 7));
+  for (Reg p : eg) {
+    vc.push(exit, inst::alu_imm(AluOp::Imul, res, 131));
+    vc.push(exit, inst::alu(AluOp::Add, res, p));
+  }
+  for (Reg p : ef) {
+    Reg bits = vc.new_vreg(RegClass::Gpr);
+    MInst m;
+    m.op = Op::MovXmmToGpr;
+    m.dst = bits;
+    m.src1 = p;
+    m.size = 8;
+    vc.push(exit, m);
+    vc.push(exit, inst::alu_imm(AluOp::Imul, res, 131));
+    vc.push(exit, inst::alu(AluOp::Add, res, bits));
+  }
+  vc.push(exit, inst::ret({res}));
+
+  RegAllocStats st;
+  CompiledFunction cf = compile(vc, &st);
+  LoadedCode code({&cf}, [&](const Relocation&) {
+    return uint64_t(reinterpret_cast<uintptr_t>(host.fn));
+  });
+  auto ref = [&](int64_t xv) {
+    uint64_t gv[kG];
+    double fv[kF];
+    for (int k = 0; k < kG; k++) gv[k] = uint64_t(xv + k);
+    for (int k = 0; k < kF; k++) fv[k] = double(xv + 100 + k);
+    // The exit takes the values of the last trip's start (n2 == 0 exits).
+    for (int64_t nv = 4;; nv--) {
+      if (nv - 1 <= 0) break;
+      uint64_t g2[kG];
+      double f2[kF];
+      for (int k = 0; k < kG; k++)
+        g2[k] = k == 0 ? gv[0] + gv[1] : gv[(k + 1) % kG];
+      for (int k = 0; k < kF; k++)
+        f2[k] = k == kF - 1 ? fv[0] + fv[kF - 1] : fv[k % 2 ? k - 1 : k + 1];
+      std::memcpy(gv, g2, sizeof gv);
+      std::memcpy(fv, f2, sizeof fv);
+    }
+    uint64_t acc = 7;
+    for (uint64_t v : gv) acc = acc * 131 + v;
+    for (double d : fv) {
+      uint64_t b;
+      std::memcpy(&b, &d, 8);
+      acc = acc * 131 + b;
+    }
+    return acc;
+  };
+  uint64_t vmctx_mem[1] = {0};
+  for (int64_t xv : {0, 3, -1000, 1234567})
+    EXPECT_EQ(uint64_t(code.entry<Fn1>()(vmctx_mem, xv)), ref(xv)) << xv;
+  // Every XMM value is live across the call (no callee-saved XMMs) and only
+  // 5 callee-saved GPRs exist: most carried values must be spilled.
+  EXPECT_GE(st.num_spilled_vregs, uint32_t(kF + kG - 5));
+  EXPECT_LT(st.num_spilled_vregs, st.num_vregs);
+  std::printf(
+      "[ spill stats ] %u of %u virtual registers spilled, %u intervals, "
+      "%u slots, %u moves\n",
+      st.num_spilled_vregs, st.num_vregs, st.num_intervals, st.num_spill_slots,
+      st.num_moves);
+  RecordProperty("num_vregs", int(st.num_vregs));
+  RecordProperty("num_spilled_vregs", int(st.num_spilled_vregs));
+}
+
 }  // namespace
 }  // namespace heron::x64
