@@ -189,8 +189,11 @@ Lowering::CmpSpec Lowering::icmp_spec(ir::Inst icmp) {
 
 Lowering::CmpSpec Lowering::condition_spec(ir::Value cond) {
   const ir::ValueData& d = f_.value(cond);
-  if (d.def == ir::ValueDef::Result && deferred_[d.owner])
-    return icmp_spec(ir::Inst(d.owner));
+  if (d.def == ir::ValueDef::Result && deferred_[d.owner]) {
+    const ir::Inst def(d.owner);
+    return f_.inst(def).opcode == ir::Opcode::Fcmp ? fcmp_spec(def)
+                                                   : icmp_spec(def);
+  }
   CmpSpec s;
   s.a = s.b = use(cond);
   s.is_test = true;
@@ -199,8 +202,28 @@ Lowering::CmpSpec Lowering::condition_spec(ir::Value cond) {
   return s;
 }
 
+// lt/le compare swapped so that every ordered fcmp is "above" or "above or
+// equal" after ucomis: both are false when unordered (ZF=PF=CF=1), so a NaN
+// operand makes the condition false and its inversion true, as wasm wants.
+// eq/ne also need the parity flag and are not fused.
+Lowering::CmpSpec Lowering::fcmp_spec(ir::Inst fcmp) {
+  const ir::InstData& in = f_.inst(fcmp);
+  const ir::Value x = f_.args(fcmp)[0], y = f_.args(fcmp)[1];
+  CmpSpec s;
+  s.is_float = true;
+  s.size = type_size(f_.value_type(x));
+  const ir::FloatCC cc = ir::FloatCC(in.code);
+  const bool swap = cc == ir::FloatCC::Lt || cc == ir::FloatCC::Le;
+  s.a = use(swap ? y : x);
+  s.b = use(swap ? x : y);
+  s.cc = (cc == ir::FloatCC::Lt || cc == ir::FloatCC::Gt) ? Cond::A : Cond::AE;
+  return s;
+}
+
 Cond Lowering::emit_cmp(const CmpSpec& s) {
-  if (s.has_imm) {
+  if (s.is_float) {
+    emit(inst::ucomis(s.a, s.b, s.size));
+  } else if (s.has_imm) {
     emit(inst::cmp_imm(s.a, s.imm, s.size));
   } else {
     MInst c = inst::cmp(s.a, s.b, s.size);
@@ -251,10 +274,17 @@ Result<VCode> Lowering::run() {
       }
     }
   }
-  // icmps consumed by their only user, in the same block, as a condition.
+  // icmps (and ordered fcmps) consumed by their only user, in the same
+  // block, as a condition.
   for (ir::Block b : layout) {
     for (ir::Inst i : f_.block_insts(b)) {
-      if (f_.inst(i).opcode != ir::Opcode::Icmp) continue;
+      const ir::InstData& cmp = f_.inst(i);
+      if (cmp.opcode == ir::Opcode::Fcmp) {
+        const ir::FloatCC cc = ir::FloatCC(cmp.code);
+        if (cc == ir::FloatCC::Eq || cc == ir::FloatCC::Ne) continue;
+      } else if (cmp.opcode != ir::Opcode::Icmp) {
+        continue;
+      }
       const ir::Value r = f_.first_result(i);
       if (use_count_[r.index] != 1 || user[r.index] == UINT32_MAX) continue;
       const ir::Inst u(user[r.index]);
@@ -417,6 +447,8 @@ Result<void> Lowering::lower_inst(ir::Inst i) {
     case Opcode::Trunc:
     case Opcode::Nearest:
     case Opcode::Fcmp:
+      if (deferred_[i.index]) return {};
+      return lower_float(i);
     case Opcode::Fpromote:
     case Opcode::Fdemote:
       return lower_float(i);
@@ -497,6 +529,11 @@ void Lowering::lower_branch(ir::Inst i) {
       const CmpSpec s = condition_spec(f_.args(i)[0]);
       const uint32_t t = vblock_[calls[0].block.index];
       const uint32_t e = vblock_[calls[1].block.index];
+      if (s.is_float) {
+        emit(inst::ucomis(s.a, s.b, s.size));
+        emit(inst::jcc(s.cc, t, e));
+        break;
+      }
       MInst br = s.has_imm ? inst::cmp_imm_jcc(s.cc, s.a, s.imm, t, e, s.size)
                            : inst::cmp_jcc(s.cc, s.a, s.b, t, e, s.size);
       br.is_test = s.is_test;

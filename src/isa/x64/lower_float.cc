@@ -43,15 +43,6 @@ MInst xmov(Reg dst, Reg src) {
   return m;
 }
 
-MInst ucomis(Reg a, Reg b, uint8_t size) {
-  MInst m;
-  m.op = Op::Ucomis;
-  m.src1 = a;
-  m.src2 = b;
-  m.size = size;
-  return m;
-}
-
 MInst unary(Op op, Reg dst, Reg src, uint8_t size, uint8_t size2 = 0) {
   MInst m;
   m.op = op;
@@ -59,14 +50,6 @@ MInst unary(Op op, Reg dst, Reg src, uint8_t size, uint8_t size2 = 0) {
   m.src1 = src;
   m.size = size;
   m.size2 = size2;
-  return m;
-}
-
-MInst jcc(Cond cc, uint32_t taken, uint32_t not_taken) {
-  MInst m;
-  m.op = Op::Jcc;
-  m.cc = cc;
-  m.targets = {taken, not_taken};
   return m;
 }
 
@@ -173,26 +156,26 @@ Result<void> Lowering::lower_float(ir::Inst i) {
         case ir::FloatCC::Ne: {
           const bool eq = ir::FloatCC(in.code) == ir::FloatCC::Eq;
           Reg t = gpr();
-          emit(ucomis(a, b, size));
+          emit(inst::ucomis(a, b, size));
           emit(inst::setcc(eq ? Cond::E : Cond::NE, dst));
           emit(inst::setcc(eq ? Cond::NP : Cond::P, t));
           emit(inst::alu(eq ? AluOp::And : AluOp::Or, dst, t, 4));
           break;
         }
         case ir::FloatCC::Lt:
-          emit(ucomis(b, a, size));
+          emit(inst::ucomis(b, a, size));
           emit(inst::setcc(Cond::A, dst));
           break;
         case ir::FloatCC::Le:
-          emit(ucomis(b, a, size));
+          emit(inst::ucomis(b, a, size));
           emit(inst::setcc(Cond::AE, dst));
           break;
         case ir::FloatCC::Gt:
-          emit(ucomis(a, b, size));
+          emit(inst::ucomis(a, b, size));
           emit(inst::setcc(Cond::A, dst));
           break;
         case ir::FloatCC::Ge:
-          emit(ucomis(a, b, size));
+          emit(inst::ucomis(a, b, size));
           emit(inst::setcc(Cond::AE, dst));
           break;
       }
@@ -220,15 +203,15 @@ void Lowering::lower_fminmax(ir::Inst i) {
   const uint32_t eq_or_nan = new_block_cold();
   const uint32_t equal = new_block_cold();
   const uint32_t nan = new_block_cold();
-  emit(ucomis(a, b, size));
-  emit(jcc(Cond::NE, ordinary, eq_or_nan));
+  emit(inst::ucomis(a, b, size));
+  emit(inst::jcc(Cond::NE, ordinary, eq_or_nan));
   switch_to(ordinary);
   emit(xmov(dst, a));
   emit(inst::xmm_alu(is_min ? XmmOp::Min : XmmOp::Max, dst, b, size));
   jump(join);
   switch_to(eq_or_nan);
-  emit(ucomis(a, b, size));
-  emit(jcc(Cond::P, nan, equal));
+  emit(inst::ucomis(a, b, size));
+  emit(inst::jcc(Cond::P, nan, equal));
   switch_to(equal);
   emit(xmov(dst, a));
   emit(inst::xmm_alu(is_min ? XmmOp::Or : XmmOp::And, dst, b, size));
@@ -314,7 +297,7 @@ void Lowering::lower_float_to_int(ir::Inst i) {
   const double two_n = std::ldexp(1.0, int(bits));       // 2^N
   auto trap_unless = [&](double bound, Cond trap_cc, TrapCode code) {
     Reg c = fconst(bound, fs);
-    emit(ucomis(x, c, fs));
+    emit(inst::ucomis(x, c, fs));
     emit(inst::trap_if(trap_cc, code));
   };
   auto cvt = [&](Reg to, Reg from, uint8_t int_size) {
@@ -331,12 +314,12 @@ void Lowering::lower_float_to_int(ir::Inst i) {
     emit(inst::xmm_alu(XmmOp::Sub, t, c63, fs));
     cvt(big, t, 8);
     emit(inst::alu(AluOp::Xor, big, top, 8));
-    emit(ucomis(x, c63, fs));
+    emit(inst::ucomis(x, c63, fs));
     emit(inst::cmov(Cond::AE, to, big, 8));
   };
 
   if (!saturating) {
-    emit(ucomis(x, x, fs));
+    emit(inst::ucomis(x, x, fs));
     emit(inst::trap_if(Cond::P, TrapCode::BadConversionToInteger));
     if (is_signed) {
       // The lowest valid source: -2^(N-1) - 1 exclusive where the float
@@ -364,9 +347,9 @@ void Lowering::lower_float_to_int(ir::Inst i) {
     Reg zero = int_const(0, is);
     Reg hi = fconst(two_n1, fs);
     cvt(r, x, is);
-    emit(ucomis(x, hi, fs));
+    emit(inst::ucomis(x, hi, fs));
     emit(inst::cmov(Cond::AE, r, max, is));
-    emit(ucomis(x, x, fs));
+    emit(inst::ucomis(x, x, fs));
     emit(inst::cmov(Cond::P, r, zero, is));
   } else {
     Reg max = int_const(is == 4 ? UINT32_MAX : UINT64_MAX, 8);
@@ -377,9 +360,9 @@ void Lowering::lower_float_to_int(ir::Inst i) {
       cvt(r, x, 8);
     else
       cvt_u64(r);
-    emit(ucomis(x, hi, fs));
+    emit(inst::ucomis(x, hi, fs));
     emit(inst::cmov(Cond::AE, r, max, 8));
-    emit(ucomis(x, lo, fs));  // below zero or NaN (CF=1): 0
+    emit(inst::ucomis(x, lo, fs));  // below zero or NaN (CF=1): 0
     emit(inst::cmov(Cond::B, r, zero, 8));
   }
   emit(inst::mov(dst, r, is));

@@ -63,11 +63,13 @@ class Lowering {
     Reg a, b;
     bool has_imm = false;
     bool is_test = false;
+    bool is_float = false;  // ucomis a, b (an ordered fcmp: lt, le, gt, ge)
     int32_t imm = 0;
     uint8_t size = 4;
     Cond cc = Cond::NE;
   };
   CmpSpec icmp_spec(ir::Inst icmp);
+  CmpSpec fcmp_spec(ir::Inst fcmp);
   // An i32 condition: the deferred icmp that defines it, or a test.
   CmpSpec condition_spec(ir::Value cond);
   Cond emit_cmp(const CmpSpec& s);
@@ -104,10 +106,10 @@ class Lowering {
   Reg ret_area_;                     // the hidden return-area pointer, if any
   std::vector<Reg> vregs_;           // per IR value
   std::vector<uint32_t> use_count_;  // per IR value
-  std::vector<bool> deferred_;       // per IR inst: icmp fused into its user
-  std::vector<uint32_t> vblock_;     // per IR block
-  std::vector<uint32_t> order_;      // emission order of VCode blocks
-  std::vector<uint32_t> cold_;       // out-of-line blocks, emitted last
+  std::vector<bool> deferred_;    // per IR inst: icmp/fcmp fused into its user
+  std::vector<uint32_t> vblock_;  // per IR block
+  std::vector<uint32_t> order_;   // emission order of VCode blocks
+  std::vector<uint32_t> cold_;    // out-of-line blocks, emitted last
   uint32_t cur_ = 0;
 };
 

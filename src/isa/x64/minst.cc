@@ -222,6 +222,21 @@ MInst cmp_jcc(Cond cc, Reg a, Reg b, uint32_t taken, uint32_t not_taken,
   i.targets = {taken, not_taken};
   return i;
 }
+MInst ucomis(Reg a, Reg b, uint8_t size) {
+  MInst i;
+  i.op = Op::Ucomis;
+  i.src1 = a;
+  i.src2 = b;
+  i.size = size;
+  return i;
+}
+MInst jcc(Cond cc, uint32_t taken, uint32_t not_taken) {
+  MInst i;
+  i.op = Op::Jcc;
+  i.cc = cc;
+  i.targets = {taken, not_taken};
+  return i;
+}
 MInst cmp_imm_jcc(Cond cc, Reg a, int32_t imm, uint32_t taken,
                   uint32_t not_taken, uint8_t size) {
   MInst i;

@@ -317,6 +317,8 @@ MInst cmp_jcc(Cond cc, Reg a, Reg b, uint32_t taken, uint32_t not_taken,
               uint8_t size = 8);
 MInst cmp_imm_jcc(Cond cc, Reg a, int32_t imm, uint32_t taken,
                   uint32_t not_taken, uint8_t size = 8);
+MInst ucomis(Reg a, Reg b, uint8_t size);
+MInst jcc(Cond cc, uint32_t taken, uint32_t not_taken);
 MInst ud2(TrapCode code);
 MInst trap_if(Cond cc, TrapCode code);
 MInst args(std::vector<Reg> values);

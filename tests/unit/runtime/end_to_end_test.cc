@@ -3,6 +3,9 @@
 // byte in both bounds-check strategies, cross-module calls.
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <string>
+
 #include "api_test_support.h"
 #include "runtime/compiled_module.h"
 
@@ -18,6 +21,21 @@ api::Config config_with(bool explicit_bounds, api::OptLevel level) {
   return c;
 }
 
+// Four functions comparing two floats of type `t` with `op`: the value
+// itself, and the comparison as the condition of if, select and br_if.
+std::string fmt_cond(const std::string& t, const std::string& op) {
+  const std::string cmp = "(" + t + "." + op + " (local.get 0) (local.get 1))";
+  const std::string sig = "(param " + t + " " + t + ") (result i32)";
+  const std::string n = t + "." + op + ".";
+  return "(func (export \"" + n + "value\") " + sig + " " + cmp + ")\n" +
+         "(func (export \"" + n + "if\") " + sig + " (if (result i32) " + cmp +
+         " (then (i32.const 1)) (else (i32.const 0))))\n" + "(func (export \"" +
+         n + "select\") " + sig + " (select (i32.const 1) (i32.const 0) " +
+         cmp + "))\n" + "(func (export \"" + n + "br_if\") " + sig +
+         " (block (br_if 0 " + cmp +
+         ") (return (i32.const 0))) (i32.const 1))\n";
+}
+
 class EndToEnd
     : public ::testing::TestWithParam<std::tuple<bool, api::OptLevel>> {
  protected:
@@ -31,6 +49,51 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Combine(::testing::Bool(),
                        ::testing::Values(api::OptLevel::O0,
                                          api::OptLevel::O2)));
+
+// Float comparisons used as conditions (fused into ucomis + jcc / cmov at
+// -O2) agree with their values (setcc) for NaN, signed zeros and infinities.
+TEST_P(EndToEnd, FloatComparisonsAsConditions) {
+  std::string wat = "(module\n";
+  const char* ops[] = {"eq", "ne", "lt", "le", "gt", "ge"};
+  for (const char* t : {"f32", "f64"}) {
+    for (const char* op : ops) {
+      wat += fmt_cond(t, op);
+    }
+  }
+  wat += ")";
+  auto module = compile_wat(engine, wat);
+  auto inst = api::Instance::create(store, module, {});
+  ASSERT_TRUE(inst.ok()) << inst.error().message;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  const double values[] = {nan, -inf, -1.5, -0.0, 0.0, 2.0, inf};
+  for (const char* t : {"f32", "f64"}) {
+    for (const char* op : ops) {
+      for (double x : values) {
+        for (double y : values) {
+          const bool want = std::string(op) == "eq"   ? x == y
+                            : std::string(op) == "ne" ? x != y
+                            : std::string(op) == "lt" ? x < y
+                            : std::string(op) == "le" ? x <= y
+                            : std::string(op) == "gt" ? x > y
+                                                      : x >= y;
+          const std::vector<api::Val> args =
+              std::string(t) == "f32"
+                  ? std::vector<api::Val>{api::Val::f32(float(x)),
+                                          api::Val::f32(float(y))}
+                  : std::vector<api::Val>{api::Val::f64(x), api::Val::f64(y)};
+          for (const char* form : {"value", "if", "select", "br_if"}) {
+            const std::string name = std::string(t) + "." + op + "." + form;
+            auto r = inst->get_func(name).call(store, args);
+            ASSERT_TRUE(r.ok()) << name;
+            EXPECT_EQ(r.value()[0].as_i32(), want ? 1 : 0)
+                << name << "(" << x << ", " << y << ")";
+          }
+        }
+      }
+    }
+  }
+}
 
 TEST_P(EndToEnd, CallsAnExportedFunction) {
   auto module = compile_wat(engine, R"((module
