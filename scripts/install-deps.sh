@@ -11,7 +11,7 @@ packages=(
   libfmt-dev libcli11-dev libzstd-dev
   libasmjit-dev libzydis-dev
   wabt wasi-libc libclang-rt-14-dev-wasm32
-  python3
+  python3 gdb
 )
 
 missing=()

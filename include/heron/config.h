@@ -25,6 +25,8 @@ struct Config {
   bool parallel_compilation = false;
   // Append the compiled functions' symbols to /tmp/perf-PID.map for `perf`.
   bool perf_map = false;
+  // Tell gdb about compiled code (JIT interface) so it names wasm functions.
+  bool debugger_support = false;
   // The feature set modules are decoded and validated against.
   Features features{};
 };

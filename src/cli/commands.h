@@ -28,6 +28,7 @@ struct EngineOptions {
   api::OptLevel opt_level = api::OptLevel::O2;
   bool explicit_bounds_checks = false;
   bool perf_map = false;
+  bool debugger_support = false;
   std::optional<uint64_t> max_wasm_stack;  // bytes
 };
 

@@ -13,6 +13,7 @@ api::Config make_config(const EngineOptions& options,
   config.opt_level = options.opt_level;
   config.explicit_bounds_checks = options.explicit_bounds_checks;
   config.perf_map = options.perf_map;
+  config.debugger_support = options.debugger_support;
   if (options.max_wasm_stack) config.max_wasm_stack = *options.max_wasm_stack;
   config.features = features;
   return config;

@@ -89,6 +89,7 @@ struct EngineFlags {
   int opt_level = 2;
   bool explicit_bounds_checks = false;
   bool perf_map = false;
+  bool debugger_support = false;
   std::string max_wasm_stack;
 };
 
@@ -101,6 +102,8 @@ void add_engine_flags(CLI::App* command, EngineFlags* flags) {
                     "Check memory accesses in code instead of guard pages");
   command->add_flag("--perf-map", flags->perf_map,
                     "Write JIT symbols to /tmp/perf-PID.map for perf");
+  command->add_flag("-g,--debugger-support", flags->debugger_support,
+                    "Register JIT code with gdb so it names wasm functions");
   command->add_option("--max-wasm-stack", flags->max_wasm_stack,
                       "Stack budget of wasm in bytes (e.g. 65536, 512k, 8m)");
 }
@@ -111,6 +114,7 @@ bool apply_engine_flags(const EngineFlags& flags,
                                             : heron::api::OptLevel::O2;
   options->explicit_bounds_checks = flags.explicit_bounds_checks;
   options->perf_map = flags.perf_map;
+  options->debugger_support = flags.debugger_support;
   if (!flags.max_wasm_stack.empty()) {
     auto size = heron::cli::parse_byte_size(flags.max_wasm_stack);
     if (!size.ok()) {

@@ -5,6 +5,7 @@
 #include "isa/x64/compile.h"
 #include "opt/passes.h"
 #include "runtime/engine_impl.h"
+#include "runtime/gdb_jit.h"
 #include "runtime/libcalls.h"
 #include "runtime/perf_map.h"
 #include "translate/func_translator.h"
@@ -142,6 +143,7 @@ Result<std::shared_ptr<const CompiledModule>> compile_module(
     if (!code.ok()) return std::move(code).error();
     cm->code = std::move(code).value();
     if (engine->config.perf_map) PerfMap::add_module(*cm);
+    if (engine->config.debugger_support) GdbJit::add_module(*cm);
   }
   return std::shared_ptr<const CompiledModule>(std::move(cm));
 }

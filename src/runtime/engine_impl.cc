@@ -3,6 +3,7 @@
 
 #include "heron/engine.h"
 #include "isa/x64/compile.h"
+#include "runtime/gdb_jit.h"
 #include "runtime/loaded_code.h"
 #include "runtime/perf_map.h"
 #include "translate/module_env.h"
@@ -53,6 +54,7 @@ Result<Trampolines> EngineImpl::trampolines(uint32_t type_id,
       reinterpret_cast<EntryTrampoline>(const_cast<void*>((*code)->code(0)));
   t.host = (*code)->code(1);
   if (config.perf_map) PerfMap::add_trampolines(**code, "trampoline");
+  if (config.debugger_support) GdbJit::add_trampolines(**code, "trampoline");
   trampoline_code_.push_back(std::move(code).value());
   trampolines_.emplace(type_id, t);
   return t;

@@ -44,6 +44,7 @@ Result<std::unique_ptr<LoadedCode>> LoadedCode::load(
   auto mem = CodeMemory::allocate(std::max<size_t>(total, 1));
   if (!mem.ok()) return std::move(mem).error();
   lc->memory_ = std::move(mem).value();
+  lc->code_size_ = total;
   std::span<uint8_t> out = lc->memory_.writable();
   const uintptr_t base = uintptr_t(out.data());
 
@@ -121,6 +122,8 @@ Result<std::unique_ptr<LoadedCode>> LoadedCode::load(
 }
 
 LoadedCode::~LoadedCode() {
+  // gdb forgets the functions before anything about them is undone.
+  gdb_jit_.reset();
   registration_.reset();
   if (!eh_frame_.empty()) __deregister_frame(eh_frame_.data());
 }

@@ -4,9 +4,9 @@
 // absolute addresses of runtime library calls), flips the region to RX,
 // registers the trap tables with the CodeRegistry (for the signal handler and
 // the backtrace walker) and the DWARF CFI with the unwinder
-// (__register_frame), and undoes the registrations on destruction. It also
-// keeps each function's address map so that a PC maps back to a wasm function
-// and byte offset.
+// (__register_frame), and undoes the registrations on destruction (gdb's
+// too, when GdbJit registered the code). It also keeps each function's
+// address map so that a PC maps back to a wasm function and byte offset.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +20,7 @@
 #include "isa/x64/compiled_function.h"
 #include "runtime/code_memory.h"
 #include "runtime/code_registry.h"
+#include "runtime/gdb_jit.h"
 
 namespace heron {
 
@@ -56,6 +57,14 @@ class LoadedCode {
   const CompiledModule* module() const { return module_; }
   size_t num_functions() const { return functions_.size(); }
   const Function& function(size_t k) const { return functions_[k]; }
+  // The bytes the functions occupy (from the first one's start).
+  std::span<const uint8_t> code_region() const {
+    return {memory_.data(), code_size_};
+  }
+  // The region's CFI, pc_begin already absolute (empty without functions).
+  std::span<const uint8_t> eh_frame() const { return eh_frame_; }
+  // Keeps gdb's view of this code (GdbJit) until destruction.
+  void set_gdb_jit(GdbJitRegistration r) { gdb_jit_ = std::move(r); }
 
   // The function containing `pc`, or null.
   const Function* function_at(uintptr_t pc) const;
@@ -69,10 +78,12 @@ class LoadedCode {
   LoadedCode() = default;
 
   CodeMemory memory_;
+  size_t code_size_ = 0;
   std::vector<Function> functions_;
   const CompiledModule* module_ = nullptr;
   std::vector<uint8_t> eh_frame_;  // registered with the unwinder
   CodeRegistration registration_;
+  GdbJitRegistration gdb_jit_;
 };
 
 }  // namespace heron
