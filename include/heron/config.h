@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "format/features.h"
+#include "heron/features.h"
 
 namespace heron::api {
 

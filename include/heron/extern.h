@@ -5,11 +5,11 @@
 #include <string>
 #include <variant>
 
-#include "format/types.h"
 #include "heron/func.h"
 #include "heron/global.h"
 #include "heron/memory.h"
 #include "heron/table.h"
+#include "heron/types.h"
 
 namespace heron::api {
 

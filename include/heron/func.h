@@ -12,8 +12,8 @@
 #include <type_traits>
 #include <vector>
 
-#include "format/types.h"
 #include "heron/trap.h"
+#include "heron/types.h"
 #include "heron/val.h"
 
 namespace heron {

@@ -2,8 +2,8 @@
 // the host).
 #pragma once
 
-#include "format/types.h"
 #include "heron/error.h"
+#include "heron/types.h"
 #include "heron/val.h"
 
 namespace heron {

@@ -4,8 +4,8 @@
 
 #include <cstdint>
 
-#include "format/types.h"
 #include "heron/error.h"
+#include "heron/types.h"
 
 namespace heron {
 struct MemoryData;

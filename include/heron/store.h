@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "heron/engine.h"
-#include "runtime/interrupt_handle.h"
+#include "heron/interrupt_handle.h"
 
 namespace heron {
 struct StoreImpl;

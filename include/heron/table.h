@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <optional>
 
-#include "format/types.h"
 #include "heron/error.h"
+#include "heron/types.h"
 #include "heron/val.h"
 
 namespace heron {

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "format/types.h"
+#include "heron/types.h"
 
 namespace heron {
 struct FuncData;

@@ -11,7 +11,7 @@
 #include <mutex>
 #include <thread>
 
-#include "runtime/interrupt_handle.h"
+#include "heron/interrupt_handle.h"
 
 namespace heron::cli {
 

@@ -1,5 +1,7 @@
 // InterruptHandle::interrupt: publishing the sentinel (see interrupt_handle.h).
-#include "runtime/interrupt_handle.h"
+#include "heron/interrupt_handle.h"
+
+#include "runtime/runtime_limits.h"
 
 namespace heron {
 

@@ -7,9 +7,9 @@
 #include <chrono>
 #include <thread>
 
+#include "heron/interrupt_handle.h"
 #include "jit_snippet.h"
 #include "runtime/activation.h"
-#include "runtime/interrupt_handle.h"
 #include "test_instance.h"
 
 namespace heron {

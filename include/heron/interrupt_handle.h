@@ -9,9 +9,9 @@
 
 #include <memory>
 
-#include "runtime/runtime_limits.h"
-
 namespace heron {
+
+struct RuntimeLimits;
 
 class InterruptHandle {
  public:
