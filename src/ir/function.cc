@@ -140,11 +140,29 @@ std::vector<Type> Function::expected_result_types(Inst i) const {
 }
 
 void Function::make_results(Inst i) {
-  for (Type t : expected_result_types(i)) {
+  auto make = [&](Type t) {
     Value v(static_cast<uint32_t>(values_.size()));
     values_.emplace_back();
     attach_result(i, v, t);
+  };
+  // The fixed-result cases of expected_result_types, without building a
+  // vector for the one type (this runs for every instruction created).
+  const InstData& d = insts_[i.index];
+  const OpcodeInfo& info = opcode_info(d.opcode);
+  if (info.results == 0) return;
+  if (info.results != kVarResults) {
+    const bool cmp = d.opcode == Opcode::Icmp || d.opcode == Opcode::Fcmp;
+    make(cmp ? Type::I32 : d.type);
+    return;
   }
+  for (Type t : expected_result_types(i)) make(t);
+}
+
+void Function::reserve(size_t insts, size_t values, size_t blocks) {
+  insts_.reserve(insts);
+  values_.reserve(values);
+  blocks_.reserve(blocks);
+  pool_.reserve(2 * insts);
 }
 
 void Function::attach_result(Inst i, Value v, Type t) {

@@ -31,10 +31,10 @@
 #include <string>
 #include <vector>
 
+#include "heron/trap_code.h"
 #include "ir/entities.h"
 #include "ir/libcall.h"
 #include "ir/opcode.h"
-#include "heron/trap_code.h"
 #include "ir/types.h"
 
 namespace heron::ir {
@@ -151,6 +151,9 @@ class Function {
                    std::span<const std::vector<Value>> target_args = {});
   // Creates the result values the opcode and controlling type imply.
   void make_results(Inst i);
+  // Capacity for about this many entities, to spare regrowing the arenas
+  // when the size is roughly known beforehand (e.g. from the body size).
+  void reserve(size_t insts, size_t values, size_t blocks);
   // Attaches an unattached value as the next result of `i`.
   void attach_result(Inst i, Value v, Type t);
   // The types of the results the instruction must have.

@@ -17,10 +17,14 @@ bool remove_unreachable_blocks(Function& f) {
   while (!stack.empty()) {
     Block b = stack.back();
     stack.pop_back();
-    for (Block s : f.successors(b)) {
-      if (!seen[s.index]) {
-        seen[s.index] = 1;
-        stack.push_back(s);
+    // The terminator's targets, as successors() lists them, without
+    // building that list for every block.
+    const Inst t = f.terminator(b);
+    if (!t.valid()) continue;
+    for (const BlockCall& c : f.calls(t)) {
+      if (!seen[c.block.index]) {
+        seen[c.block.index] = 1;
+        stack.push_back(c.block);
       }
     }
   }

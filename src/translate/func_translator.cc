@@ -77,6 +77,9 @@ Result<ir::Function> FuncTranslation::run(const ModuleEnv& env,
   body_offset_ = body.range.offset;
 
   ir::Function f;
+  // Roughly one instruction and one value per body byte or two.
+  f.reserve(body.range.size / 2 + 16, body.range.size / 2 + 16,
+            body.range.size / 16 + 4);
   f.name = fmt::format("f{}", func_index);
   f.signature = env.signature(m.funcs[func_index]);
   ir::FunctionBuilder builder(f);

@@ -69,10 +69,10 @@ ir::Value SsaBuilder::resolve(ir::Value v) {
 }
 
 ir::Value SsaBuilder::lookup(uint32_t var, ir::Block b) {
-  auto it = defs_.find(key(var, b));
-  if (it == defs_.end()) return ir::Value();
-  it->second = resolve(it->second);
-  return it->second;
+  ir::Value* v = defs_.find(key(var, b));
+  if (!v) return ir::Value();
+  *v = resolve(*v);
+  return *v;
 }
 
 ir::Value SsaBuilder::new_param(uint32_t var, ir::Block b) {
@@ -194,6 +194,53 @@ void SsaBuilder::finish() {
     if (replaced_[i].valid()) subst[i] = resolve(ir::Value(i));
   }
   f_->substitute_uses(subst);
+}
+
+void SsaBuilder::DefMap::clear() {
+  size_ = 0;
+  if (++epoch_ == 0) {  // wrapped: forget every stamp
+    for (Slot& s : slots_) s.epoch = 0;
+    epoch_ = 1;
+  }
+}
+
+ir::Value* SsaBuilder::DefMap::find(uint64_t key) {
+  if (slots_.empty()) return nullptr;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = home(key);; i = (i + 1) & mask) {
+    Slot& s = slots_[i];
+    if (s.epoch != epoch_) return nullptr;
+    if (s.key == key) return &s.value;
+  }
+}
+
+ir::Value& SsaBuilder::DefMap::operator[](uint64_t key) {
+  if (ir::Value* v = find(key)) return *v;
+  if (2 * (size_ + 1) > slots_.size()) grow();
+  const size_t mask = slots_.size() - 1;
+  size_t i = home(key);
+  while (slots_[i].epoch == epoch_) i = (i + 1) & mask;
+  size_++;
+  slots_[i] = Slot{key, ir::Value(), epoch_};
+  return slots_[i].value;
+}
+
+void SsaBuilder::DefMap::grow() {
+  std::vector<Slot> old;
+  old.swap(slots_);
+  const size_t n = old.empty() ? 64 : 2 * old.size();
+  slots_.assign(n, Slot{});
+  shift_ = 64 - uint32_t(__builtin_ctzll(n));
+  const uint32_t live = epoch_;
+  epoch_ = 1;
+  const size_t mask = n - 1;
+  for (const Slot& s : old) {
+    if (s.epoch != live) continue;
+    size_t i = home(s.key);
+    while (slots_[i].epoch == epoch_) i = (i + 1) & mask;
+    slots_[i] = s;
+    slots_[i].epoch = epoch_;
+  }
 }
 
 }  // namespace heron

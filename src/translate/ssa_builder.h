@@ -32,7 +32,6 @@
 #include <cstdint>
 #include <functional>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
 #include "ir/function.h"
@@ -107,7 +106,32 @@ class SsaBuilder {
   DefaultValue default_value_;
   std::vector<BlockState> blocks_;
   size_t num_blocks_ = 0;  // blocks_[0..num_blocks_) are in use
-  std::unordered_map<uint64_t, ir::Value> defs_;
+  // (variable, block) -> current value: open addressing with linear
+  // probing in one buffer reused across functions (a node-based map cost an
+  // allocation per definition). A slot is in use when its `epoch` is the
+  // current one, so clearing is O(1).
+  class DefMap {
+   public:
+    void clear();
+    ir::Value* find(uint64_t key);
+    ir::Value& operator[](uint64_t key);
+
+   private:
+    struct Slot {
+      uint64_t key = 0;
+      ir::Value value;
+      uint32_t epoch = 0;
+    };
+    size_t home(uint64_t key) const {
+      return size_t((key * 0x9E3779B97F4A7C15ull) >> shift_);
+    }
+    void grow();
+    std::vector<Slot> slots_;
+    uint32_t shift_ = 64;  // 64 - log2(slots_.size())
+    uint32_t epoch_ = 1;
+    size_t size_ = 0;
+  };
+  DefMap defs_;
   std::vector<ir::Value> replaced_;  // by value index; invalid = itself
   std::vector<Frame> stack_;
 };

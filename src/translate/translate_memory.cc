@@ -90,8 +90,11 @@ void FuncTranslation::op_store(const Operator& op, ir::MemAccess access) {
 
 void FuncTranslation::op_memory_size(uint32_t memory) {
   uint32_t page_log2 = env_->module().memories[memory].type.page_size_log2;
-  ir::Value pages = b_->binary(ir::Opcode::Ushr, ir::Type::I64,
-                               memory_length(memory), iconst64(page_log2));
+  // Two statements: the order of the instructions must not depend on the
+  // compiler's order of evaluating arguments (golden tests compare it).
+  ir::Value shift = iconst64(page_log2);
+  ir::Value length = memory_length(memory);
+  ir::Value pages = b_->binary(ir::Opcode::Ushr, ir::Type::I64, length, shift);
   push(from_i64(pages, memory_is64(memory)));
 }
 

@@ -40,9 +40,56 @@ x86::Gp gp(Reg r, unsigned size) {
 x86::Xmm xmm(Reg r) { return x86::xmm(r.hw()); }
 asmjit::x86::CondCode cond(Cond c) { return asmjit::x86::CondCode(c); }
 
+struct Stub {
+  asmjit::Label label;
+  TrapCode code;
+  uint32_t srcloc;
+};
+
+// Initializing a CodeHolder allocates a zone block (16 KiB) for asmjit's
+// bookkeeping, which cost as much as encoding a small function. Each thread
+// keeps one CodeHolder and Assembler: a soft reset keeps the zone's blocks.
+// The tables collected while encoding are built in buffers kept here too,
+// then copied out at their exact size, instead of regrowing per function.
+struct AsmContext {
+  asmjit::CodeHolder code;
+  x86::Assembler a;  // after `code`: destroyed (and detached) first
+  std::vector<AddressMapEntry> address_map;
+  std::vector<TrapSite> traps;
+  std::vector<Relocation> relocations;
+  std::vector<asmjit::Label> labels;
+  std::vector<Stub> stubs;
+};
+
+AsmContext& thread_asm_context() {
+  thread_local AsmContext ctx;
+  return ctx;
+}
+
 class Emitter {
  public:
-  Emitter(const VCode& vc, const EmitOptions& opt) : vc_(vc), opt_(opt) {}
+  Emitter(const VCode& vc, const EmitOptions& opt)
+      : Emitter(vc, opt, thread_asm_context()) {}
+  Emitter(const VCode& vc, const EmitOptions& opt, AsmContext& ctx)
+      : vc_(vc),
+        opt_(opt),
+        code_(ctx.code),
+        a_(ctx.a),
+        address_map_(ctx.address_map),
+        traps_(ctx.traps),
+        relocations_(ctx.relocations),
+        labels_(ctx.labels),
+        stubs_(ctx.stubs) {
+    address_map_.clear();
+    traps_.clear();
+    relocations_.clear();
+    labels_.clear();
+    stubs_.clear();
+  }
+  // Detaches the assembler and forgets errors_ before it goes away.
+  ~Emitter() { code_.reset(asmjit::ResetPolicy::kSoft); }
+  Emitter(const Emitter&) = delete;
+  Emitter& operator=(const Emitter&) = delete;
   Result<CompiledFunction> run();
   Result<std::vector<uint8_t>> encode_only(const std::vector<MInst>& insts);
 
@@ -58,15 +105,15 @@ class Emitter {
   }
   uint32_t offset() const { return uint32_t(a_.offset()); }
   void mark(uint32_t srcloc) {
-    if (cf_.address_map.empty() || cf_.address_map.back().srcloc != srcloc) {
-      if (!cf_.address_map.empty() && cf_.address_map.back().offset == offset())
-        cf_.address_map.back().srcloc = srcloc;
+    if (address_map_.empty() || address_map_.back().srcloc != srcloc) {
+      if (!address_map_.empty() && address_map_.back().offset == offset())
+        address_map_.back().srcloc = srcloc;
       else
-        cf_.address_map.push_back({offset(), srcloc});
+        address_map_.push_back({offset(), srcloc});
     }
   }
   void trap_here(TrapCode code, uint32_t srcloc) {
-    cf_.traps.push_back({offset(), code, srcloc});
+    traps_.push_back({offset(), code, srcloc});
   }
   asmjit::Label trap_stub(TrapCode code, uint32_t srcloc) {
     stubs_.push_back({a_.newLabel(), code, srcloc});
@@ -80,11 +127,6 @@ class Emitter {
   void prologue(bool needs_check);
   void epilogue();
 
-  struct Stub {
-    asmjit::Label label;
-    TrapCode code;
-    uint32_t srcloc;
-  };
   struct Table {
     asmjit::Label label;
     std::vector<uint32_t> targets;
@@ -92,13 +134,16 @@ class Emitter {
 
   const VCode& vc_;
   const EmitOptions& opt_;
-  asmjit::CodeHolder code_;
+  asmjit::CodeHolder& code_;
+  x86::Assembler& a_;
+  std::vector<AddressMapEntry>& address_map_;
+  std::vector<TrapSite>& traps_;
+  std::vector<Relocation>& relocations_;
+  std::vector<asmjit::Label>& labels_;
+  std::vector<Stub>& stubs_;
   RecordingErrorHandler errors_;
-  x86::Assembler a_;
   CompiledFunction cf_;
   FrameLayout layout_;
-  std::vector<asmjit::Label> labels_;
-  std::vector<Stub> stubs_;
   std::vector<Table> tables_;
   asmjit::Label epilogue_;
   std::vector<Reg> saves_;
@@ -403,7 +448,7 @@ void Emitter::emit_inst(const MInst& in, size_t block, bool last_in_func) {
       break;
     case Op::CallDirect:
       a_.db(0xE8);
-      cf_.relocations.push_back(
+      relocations_.push_back(
           {offset(), RelocKind::CallRel32ToFunc, in.index, -4});
       a_.dd(0);
       break;
@@ -411,7 +456,7 @@ void Emitter::emit_inst(const MInst& in, size_t block, bool last_in_func) {
       // movabs r11, imm64; call r11 — libcalls live anywhere in the host.
       a_.db(0x49);
       a_.db(0xBB);
-      cf_.relocations.push_back(
+      relocations_.push_back(
           {offset(), RelocKind::Abs64ToLibcall, in.index, 0});
       a_.dq(0);
       a_.call(x86::r11);
@@ -422,7 +467,7 @@ void Emitter::emit_inst(const MInst& in, size_t block, bool last_in_func) {
     case Op::LoadAddr:
       a_.db(uint8_t(0x48 | (in.dst.hw() >= 8 ? 1 : 0)));
       a_.db(uint8_t(0xB8 + (in.dst.hw() & 7)));
-      cf_.relocations.push_back(
+      relocations_.push_back(
           {offset(), RelocKind::Abs64ToAddress, in.index, in.imm});
       a_.dq(0);
       break;
@@ -547,8 +592,11 @@ Result<CompiledFunction> Emitter::run() {
   const asmjit::CodeBuffer& buf = code_.textSection()->buffer();
   cf_.code.assign(buf.data(), buf.data() + buf.size());
   std::sort(
-      cf_.traps.begin(), cf_.traps.end(),
+      traps_.begin(), traps_.end(),
       [](const TrapSite& x, const TrapSite& y) { return x.offset < y.offset; });
+  cf_.traps.assign(traps_.begin(), traps_.end());
+  cf_.address_map.assign(address_map_.begin(), address_map_.end());
+  cf_.relocations.assign(relocations_.begin(), relocations_.end());
   cf_.func_start_srcloc = vc_.func_start_srcloc;
   cf_.func_end_srcloc = vc_.func_end_srcloc;
   cf_.frame_size = saves_bytes_ + frame_bytes_;

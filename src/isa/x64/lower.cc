@@ -73,6 +73,34 @@ bool is_const_opcode(ir::Opcode op) {
 
 }  // namespace
 
+// ---- per-thread buffers ---------------------------------------------------
+
+void LoweringTables::swap(LoweringTables& o) {
+  vregs.swap(o.vregs);
+  use_count.swap(o.use_count);
+  user.swap(o.user);
+  vblock.swap(o.vblock);
+  order.swap(o.order);
+  cold.swap(o.cold);
+  deferred.swap(o.deferred);
+}
+
+namespace {
+LoweringTables& thread_lowering_tables() {
+  thread_local LoweringTables tables;
+  return tables;
+}
+}  // namespace
+
+Lowering::Lowering(const ir::Function& f, const CpuFeatures& cpu)
+    : f_(f), cpu_(cpu) {
+  t_.swap(thread_lowering_tables());
+  order_.clear();
+  cold_.clear();
+}
+
+Lowering::~Lowering() { t_.swap(thread_lowering_tables()); }
+
 // ---- values ---------------------------------------------------------------
 
 Reg Lowering::vreg(ir::Value v) {
@@ -250,21 +278,21 @@ Result<VCode> Lowering::run() {
     return Error(ErrorKind::Internal, "x64: function without blocks");
   vregs_.assign(f_.num_values(), Reg());
   use_count_.assign(f_.num_values(), 0);
-  std::vector<uint32_t> user(f_.num_values(), UINT32_MAX);
+  user_.assign(f_.num_values(), UINT32_MAX);
   deferred_.assign(f_.num_insts(), false);
   bool entry_has_preds = false;
   uint32_t min_loc = kNoSrcLoc, max_loc = 0;
   for (ir::Block b : layout) {
-    for (ir::Inst i : f_.block_insts(b)) {
+    for (ir::Inst i = f_.first_inst(b); i.valid(); i = f_.next_inst(i)) {
       for (ir::Value v : f_.args(i)) {
         use_count_[v.index]++;
-        user[v.index] = i.index;
+        user_[v.index] = i.index;
       }
       for (const ir::BlockCall& c : f_.calls(i)) {
         if (c.block == f_.entry_block()) entry_has_preds = true;
         for (ir::Value v : f_.call_args(c)) {
           use_count_[v.index]++;
-          user[v.index] = UINT32_MAX;  // a branch argument: not fusable
+          user_[v.index] = UINT32_MAX;  // a branch argument: not fusable
         }
       }
       const uint32_t loc = f_.inst(i).srcloc;
@@ -277,7 +305,7 @@ Result<VCode> Lowering::run() {
   // icmps (and ordered fcmps) consumed by their only user, in the same
   // block, as a condition.
   for (ir::Block b : layout) {
-    for (ir::Inst i : f_.block_insts(b)) {
+    for (ir::Inst i = f_.first_inst(b); i.valid(); i = f_.next_inst(i)) {
       const ir::InstData& cmp = f_.inst(i);
       if (cmp.opcode == ir::Opcode::Fcmp) {
         const ir::FloatCC cc = ir::FloatCC(cmp.code);
@@ -286,8 +314,8 @@ Result<VCode> Lowering::run() {
         continue;
       }
       const ir::Value r = f_.first_result(i);
-      if (use_count_[r.index] != 1 || user[r.index] == UINT32_MAX) continue;
-      const ir::Inst u(user[r.index]);
+      if (use_count_[r.index] != 1 || user_[r.index] == UINT32_MAX) continue;
+      const ir::Inst u(user_[r.index]);
       if (f_.inst_block(u) != b) continue;
       const ir::Opcode op = f_.inst(u).opcode;
       if ((op == ir::Opcode::Brif || op == ir::Opcode::Select ||
@@ -306,8 +334,14 @@ Result<VCode> Lowering::run() {
     pre_entry = vc_.new_block();
     order_.push_back(pre_entry);
   }
+  // Most IR instructions become at most one machine instruction: reserving
+  // that much saves regrowing the instruction vectors (MInsts are large).
+  vc_.blocks.reserve(layout.size() + 1);
   for (ir::Block b : layout) {
     vblock_[b.index] = vc_.new_block();
+    size_t n = 0;
+    for (ir::Inst i = f_.first_inst(b); i.valid(); i = f_.next_inst(i)) n++;
+    vc_.blocks[vblock_[b.index]].insts.reserve(n + 1);
     if (b == f_.entry_block() && !entry_has_preds) continue;
     for (ir::Value p : f_.block_params(b))
       vregs_[p.index] =
@@ -382,7 +416,7 @@ void Lowering::lower_entry_args(const std::vector<Reg>& incoming) {
 Result<void> Lowering::lower_block(ir::Block b) {
   cur_ = vblock_[b.index];
   if (order_.back() != cur_) order_.push_back(cur_);  // (the entry already is)
-  for (ir::Inst i : f_.block_insts(b)) {
+  for (ir::Inst i = f_.first_inst(b); i.valid(); i = f_.next_inst(i)) {
     vc_.set_srcloc(f_.inst(i).srcloc);
     if (auto r = lower_inst(i); !r) return r;
   }

@@ -32,9 +32,22 @@
 
 namespace heron::x64 {
 
+// The per-function tables of a Lowering, whose buffers a thread keeps from
+// one function to the next (allocating them was a visible share of lowering
+// small functions).
+struct LoweringTables {
+  std::vector<Reg> vregs;
+  std::vector<uint32_t> use_count, user, vblock, order, cold;
+  std::vector<bool> deferred;
+  void swap(LoweringTables& o);
+};
+
 class Lowering {
  public:
-  Lowering(const ir::Function& f, const CpuFeatures& cpu) : f_(f), cpu_(cpu) {}
+  Lowering(const ir::Function& f, const CpuFeatures& cpu);
+  ~Lowering();
+  Lowering(const Lowering&) = delete;
+  Lowering& operator=(const Lowering&) = delete;
   Result<VCode> run();
 
  private:
@@ -103,13 +116,17 @@ class Lowering {
   const CpuFeatures& cpu_;
   VCode vc_;
   AbiLayout abi_;
-  Reg ret_area_;                     // the hidden return-area pointer, if any
-  std::vector<Reg> vregs_;           // per IR value
-  std::vector<uint32_t> use_count_;  // per IR value
-  std::vector<bool> deferred_;    // per IR inst: icmp/fcmp fused into its user
-  std::vector<uint32_t> vblock_;  // per IR block
-  std::vector<uint32_t> order_;   // emission order of VCode blocks
-  std::vector<uint32_t> cold_;    // out-of-line blocks, emitted last
+  Reg ret_area_;      // the hidden return-area pointer, if any
+  LoweringTables t_;  // the buffers of the vectors below
+  std::vector<Reg>& vregs_ = t_.vregs;               // per IR value
+  std::vector<uint32_t>& use_count_ = t_.use_count;  // per IR value
+  // Per IR value: the instruction using it if it has a single use.
+  std::vector<uint32_t>& user_ = t_.user;
+  // Per IR inst: icmp/fcmp fused into its user.
+  std::vector<bool>& deferred_ = t_.deferred;
+  std::vector<uint32_t>& vblock_ = t_.vblock;  // per IR block
+  std::vector<uint32_t>& order_ = t_.order;    // emission order of VCode blocks
+  std::vector<uint32_t>& cold_ = t_.cold;  // out-of-line blocks, emitted last
   uint32_t cur_ = 0;
 };
 

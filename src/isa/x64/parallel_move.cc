@@ -43,6 +43,14 @@ MInst make_move(Loc dst, Loc src, RegClass cls) {
 std::vector<PMove> compose_parallel_moves(const std::vector<PMove>& first,
                                           const std::vector<PMove>& second) {
   std::vector<PMove> out;
+  compose_parallel_moves_into(first, second, out);
+  return out;
+}
+
+void compose_parallel_moves_into(const std::vector<PMove>& first,
+                                 const std::vector<PMove>& second,
+                                 std::vector<PMove>& out) {
+  out.clear();
   out.reserve(first.size() + second.size());
   for (const PMove& m : second) {
     PMove c = m;
@@ -58,11 +66,15 @@ std::vector<PMove> compose_parallel_moves(const std::vector<PMove>& first,
     for (const PMove& m : second) overwritten |= m.dst == f.dst;
     if (!overwritten) out.push_back(f);
   }
-  return out;
 }
 
 void sequentialize_parallel_moves(std::vector<PMove> moves,
                                   std::vector<MInst>& out) {
+  sequentialize_parallel_moves_in_place(moves, out);
+}
+
+void sequentialize_parallel_moves_in_place(std::vector<PMove>& moves,
+                                           std::vector<MInst>& out) {
   const Loc scratch_gpr = Loc::reg(kScratchGpr),
             scratch_xmm = Loc::reg(kScratchXmm);
   for (size_t i = 0; i < moves.size(); i++) {

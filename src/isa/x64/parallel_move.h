@@ -43,6 +43,9 @@ MInst make_move(Loc dst, Loc src, RegClass cls);
 // moves are dropped).
 void sequentialize_parallel_moves(std::vector<PMove> moves,
                                   std::vector<MInst>& out);
+// The same on a caller's buffer, which is left empty (for reuse).
+void sequentialize_parallel_moves_in_place(std::vector<PMove>& moves,
+                                           std::vector<MInst>& out);
 
 // The one parallel move equivalent to running `first` and then `second`
 // (both with distinct destinations): `second`'s sources are read through
@@ -51,5 +54,9 @@ void sequentialize_parallel_moves(std::vector<PMove> moves,
 // block and leaving it) must be composed like this, never concatenated.
 std::vector<PMove> compose_parallel_moves(const std::vector<PMove>& first,
                                           const std::vector<PMove>& second);
+// The same into a caller's buffer `out` (overwritten; must be neither input).
+void compose_parallel_moves_into(const std::vector<PMove>& first,
+                                 const std::vector<PMove>& second,
+                                 std::vector<PMove>& out);
 
 }  // namespace heron::x64

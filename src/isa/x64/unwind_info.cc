@@ -85,6 +85,8 @@ uint8_t dwarf_gpr(unsigned hw) {
 UnwindInfo encode_unwind_info(const FrameLayout& layout) {
   UnwindInfo info;
   std::vector<uint8_t>& out = info.eh_frame;
+  // CIE and FDE of a frame with a few saves fit; saves one regrowth each.
+  out.reserve(96 + 4 * layout.saves.size());
   // ---- CIE
   const size_t cie = out.size();
   put_u32(out, 0);   // length, patched

@@ -48,6 +48,12 @@ void VCode::split_critical_edges() {
   for (uint32_t b = 0; b < blocks.size(); b++)
     for (uint32_t s : succs(b)) npreds[s]++;
   const uint32_t n = uint32_t(blocks.size());
+  // One growth of `blocks` for all the new blocks.
+  size_t num_critical = 0;
+  for (uint32_t b = 0; b < n; b++)
+    if (succs(b).size() >= 2)
+      for (uint32_t s : succs(b)) num_critical += npreds[s] >= 2;
+  blocks.reserve(n + num_critical);
   for (uint32_t b = 0; b < n; b++) {
     const size_t nsucc = blocks[b].insts.back().targets.size();
     if (nsucc < 2) continue;
@@ -85,8 +91,11 @@ Result<void> VCode::verify() const {
     for (size_t e = 0; e < t.targets.size(); e++) {
       if (t.targets[e] >= blocks.size()) return fail(b, "bad target");
       const VBlock& s = blocks[t.targets[e]];
-      const auto& args =
-          e < blk.edge_args.size() ? blk.edge_args[e] : std::vector<Reg>{};
+      // (A conditional expression mixing the lvalue with a temporary would
+      // copy the list.)
+      static const std::vector<Reg> kNoArgs;
+      const std::vector<Reg>& args =
+          e < blk.edge_args.size() ? blk.edge_args[e] : kNoArgs;
       if (args.size() != s.params.size())
         return fail(b, "edge argument count differs from block params");
       for (size_t k = 0; k < args.size(); k++)
