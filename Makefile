@@ -2,7 +2,7 @@
 # the CMake presets (CMakePresets.json); this file only chains the steps.
 #   make run    install missing packages, build `release`, run the examples
 #   make test   install missing packages, build `release`, run every test
-#   make bench  build and run the decode+validate benchmark
+#   make bench  build and run the decode+validate and compile benchmarks
 #   make ci     what CI runs (.ci/run): tests, ASan tests, fuzzers
 JOBS ?= 2
 HERON := build/release/heron
