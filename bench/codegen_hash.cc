@@ -3,9 +3,10 @@
 // explicit bounds checks, and prints one FNV-1a hash per configuration over
 // each function's code, relocations, trap table, address map, unwind info
 // and frame size. Performance work on the pipeline must leave the hashes
-// unchanged; a changed hash means the generated code changed. With --time,
-// also prints the time spent in the backend (lowering to emission) and in
-// all (translation, optimization and backend).
+// unchanged; a changed hash means the generated code changed. Also prints
+// the register allocator's totals (values spilled of all values, moves). With
+// --time, also prints the time spent in the backend (lowering to emission) and
+// in all (translation, optimization and backend).
 #include <cstdio>
 #include <cstring>
 #include <vector>
@@ -109,7 +110,7 @@ int main(int argc, char** argv) {
     }
     FuncTranslator translator;
     Hasher h;
-    uint64_t code_bytes = 0;
+    uint64_t code_bytes = 0, vregs = 0, spilled = 0, moves = 0;
     double backend_seconds = 0;
     Clock::time_point all_start = Clock::now();
     for (uint32_t i = first; i < end; i++) {
@@ -121,7 +122,12 @@ int main(int argc, char** argv) {
       }
       opt::optimize(*ir, c.level);
       Clock::time_point start = Clock::now();
-      Result<x64::CompiledFunction> cf = x64::compile_function(*ir, copts);
+      x64::RegAllocStats stats;
+      Result<x64::CompiledFunction> cf =
+          x64::compile_function(*ir, copts, &stats);
+      vregs += stats.num_vregs;
+      spilled += stats.num_spilled_vregs;
+      moves += stats.num_moves;
       backend_seconds += seconds_since(start);
       if (!cf.ok()) {
         std::fprintf(stderr, "compile %u: %s\n", i, cf.error().message.c_str());
@@ -135,6 +141,10 @@ int main(int argc, char** argv) {
     std::printf("%-20s %u functions, %llu bytes of code, hash %016llx", c.name,
                 end - first, (unsigned long long)code_bytes,
                 (unsigned long long)h.h);
+    std::printf(", %llu of %llu vregs spilled (%.1f%%), %llu moves",
+                (unsigned long long)spilled, (unsigned long long)vregs,
+                vregs ? 100.0 * double(spilled) / double(vregs) : 0.0,
+                (unsigned long long)moves);
     if (timing)
       std::printf(", backend %.0f ms of %.0f", backend_seconds * 1e3,
                   all_seconds * 1e3);
