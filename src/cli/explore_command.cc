@@ -14,35 +14,20 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/engine_config.h"
 #include "cli/file_util.h"
 #include "cli/module_input.h"
 #include "format/decoder.h"
 #include "ir/printer.h"
 #include "isa/x64/disassembler.h"
 #include "opt/passes.h"
-#include "runtime/runtime_limits.h"
-#include "runtime/vmcontext_layout.h"
+#include "runtime/compiled_module.h"
 #include "translate/func_translator.h"
 #include "translate/module_env.h"
 #include "validate/validator.h"
-#if __has_include("isa/x64/compile.h")
-#include "isa/x64/compile.h"
-#else
-#include "runtime/backend_shim.h"
-#endif
 
 namespace heron::cli {
 namespace {
-
-// The options compile_module uses (stack checks against the store's
-// limits), so that what explore shows is what runs.
-x64::CompileOptions engine_compile_options() {
-  x64::CompileOptions o;
-  o.emit.stack_check = true;
-  o.emit.limits_ptr_offset = int32_t(VMContextLayout::kLimitsOffset);
-  o.emit.stack_limit_offset = int32_t(RuntimeLimits::kStackLimitOffset);
-  return o;
-}
 
 // The wasm byte offset of the native code at `offset`: the last address
 // map entry at or before it.
@@ -105,10 +90,9 @@ int run_explore(const ExploreOptions& options) {
     return kExitUsage;
   }
 
-  TranslateOptions translate_options;
-  translate_options.explicit_bounds_checks =
-      options.engine.explicit_bounds_checks;
-  Result<ModuleEnv> env = ModuleEnv::create(*module, translate_options);
+  const api::Config config = make_config(options.engine, Features{});
+  Result<ModuleEnv> env =
+      ModuleEnv::create(*module, module_translate_options(config));
   if (!env.ok()) {
     print_module_error(options.file, *input, env.error());
     return kExitFailure;
@@ -124,7 +108,7 @@ int run_explore(const ExploreOptions& options) {
   fmt::print(";; IR after {}\n{}\n", o0 ? "-O0" : "-O2",
              ir::print_function(*ir));
   Result<x64::CompiledFunction> compiled =
-      x64::compile_function(*ir, engine_compile_options());
+      x64::compile_function(*ir, module_compile_options());
   if (!compiled.ok()) {
     print_module_error(options.file, *input, compiled.error());
     return kExitFailure;

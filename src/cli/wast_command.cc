@@ -316,19 +316,29 @@ class ScriptRunner {
     return module;
   }
 
+  // compile(), or else counts the directive (a skip for an unsupported
+  // feature, a failure otherwise) and says in `reason` why later directives
+  // needing the module cannot run.
+  std::optional<api::Module> compile_counted(const ScriptCommand& command,
+                                             std::string* reason) {
+    Result<api::Module> module = compile(command, reason);
+    if (module.ok()) return *module;
+    if (!reason->empty()) {
+      skip(*reason);
+    } else {
+      fail(command, "compilation failed: " + module.error().message);
+      *reason = "its module failed to compile";
+    }
+    return std::nullopt;
+  }
+
   // A `module` command after validation: compile, then instantiate unless a
   // definition. Sets the current instance (or why there is none).
   void define_module(const ScriptCommand& command) {
     const ScriptModule& script_module = *command.module;
     std::string reason;
-    Result<api::Module> module = compile(command, &reason);
-    if (!module.ok()) {
-      if (!reason.empty()) {
-        skip(reason);
-      } else {
-        fail(command, "compilation failed: " + module.error().message);
-        reason = "its module failed to compile";
-      }
+    std::optional<api::Module> module = compile_counted(command, &reason);
+    if (!module) {
       forget_module(command, reason);
       return;
     }
@@ -618,15 +628,8 @@ class ScriptRunner {
   // assert_unlinkable, assert_uninstantiable, assert_trap on a module.
   void expect_instantiation_failure(const ScriptCommand& command) {
     std::string reason;
-    Result<api::Module> module = compile(command, &reason);
-    if (!module.ok()) {
-      if (!reason.empty()) {
-        skip(reason);
-      } else {
-        fail(command, "compilation failed: " + module.error().message);
-      }
-      return;
-    }
+    std::optional<api::Module> module = compile_counted(command, &reason);
+    if (!module) return;
     if (std::string dependency = skipped_dependency(*module);
         !dependency.empty()) {
       skip(dependency);

@@ -16,14 +16,6 @@ namespace heron {
 
 namespace {
 
-x64::CompileOptions compile_options() {
-  x64::CompileOptions o;
-  o.emit.stack_check = true;
-  o.emit.limits_ptr_offset = int32_t(VMContextLayout::kLimitsOffset);
-  o.emit.stack_limit_offset = int32_t(RuntimeLimits::kStackLimitOffset);
-  return o;
-}
-
 Result<uint64_t> resolve_libcall(const x64::Relocation& r) {
   if (r.kind != x64::RelocKind::Abs64ToLibcall)
     return Error(ErrorKind::Internal, "unexpected relocation kind");
@@ -38,10 +30,7 @@ Result<uint64_t> resolve_libcall(const x64::Relocation& r) {
 Result<std::unique_ptr<LoadedCode>> compile_code(const CompiledModule& cm,
                                                  const api::Config& config) {
   const Module& m = cm.module;
-  TranslateOptions topts;
-  topts.explicit_bounds_checks = config.explicit_bounds_checks;
-  topts.epoch_interruption = config.epoch_interruption;
-  auto env = ModuleEnv::create(m, topts);
+  auto env = ModuleEnv::create(m, module_translate_options(config));
   if (!env.ok()) return std::move(env).error();
 
   const uint32_t first = m.num_imported_funcs;
@@ -50,7 +39,7 @@ Result<std::unique_ptr<LoadedCode>> compile_code(const CompiledModule& cm,
   compiled.reserve(count);
   std::vector<uint32_t> indices;
   FuncTranslator translator;
-  const x64::CompileOptions copts = compile_options();
+  const x64::CompileOptions copts = module_compile_options();
   for (uint32_t i = first; i < first + count; i++) {
     auto ir = translator.translate(*env, i);
     if (!ir.ok()) {
@@ -76,6 +65,21 @@ Result<std::unique_ptr<LoadedCode>> compile_code(const CompiledModule& cm,
 }
 
 }  // namespace
+
+TranslateOptions module_translate_options(const api::Config& config) {
+  TranslateOptions o;
+  o.explicit_bounds_checks = config.explicit_bounds_checks;
+  o.epoch_interruption = config.epoch_interruption;
+  return o;
+}
+
+x64::CompileOptions module_compile_options() {
+  x64::CompileOptions o;
+  o.emit.stack_check = true;
+  o.emit.limits_ptr_offset = int32_t(VMContextLayout::kLimitsOffset);
+  o.emit.stack_limit_offset = int32_t(RuntimeLimits::kStackLimitOffset);
+  return o;
+}
 
 api::ExternType extern_type_of(const Module& m, ExternKind kind,
                                uint32_t index) {

@@ -16,10 +16,13 @@
 #include <vector>
 
 #include "format/module.h"
+#include "heron/config.h"
 #include "heron/error.h"
 #include "heron/extern.h"
+#include "isa/x64/compile.h"
 #include "runtime/loaded_code.h"
 #include "runtime/vmcontext_layout.h"
+#include "translate/module_env.h"
 
 namespace heron {
 
@@ -43,6 +46,11 @@ struct CompiledModule {
   // "name" from the name section, or empty.
   std::string function_name(uint32_t func_index) const;
 };
+
+// The options compile_module translates and compiles every function with
+// (heron explore uses them too, so that it shows what runs).
+TranslateOptions module_translate_options(const api::Config& config);
+x64::CompileOptions module_compile_options();
 
 Result<std::shared_ptr<const CompiledModule>> compile_module(
     const std::shared_ptr<EngineImpl>& engine, std::vector<uint8_t> bytes);

@@ -8,28 +8,8 @@ set -uo pipefail
 
 heron=$1
 work=$2
-rm -rf "$work"
-mkdir -p "$work"
-failures=0
-
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
-
-# run EXPECTED_STATUS CMD... : runs CMD, captures stdout/stderr into
-# $out/$err, checks the exit status.
-run() {
-  local expected=$1
-  shift
-  "$@" >"$work/stdout" 2>"$work/stderr"
-  status=$?
-  out=$(cat "$work/stdout")
-  err=$(cat "$work/stderr")
-  if [[ $status -ne $expected ]]; then
-    fail "'$*' exited $status, expected $expected (stderr: $err)"
-  fi
-}
+# shellcheck source=test_lib.sh
+source "$(dirname "$0")/test_lib.sh"
 
 lines() { if [[ -z $1 ]]; then echo 0; else printf '%s\n' "$1" | wc -l; fi; }
 

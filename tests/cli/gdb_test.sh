@@ -17,14 +17,8 @@ if ! command -v gdb >/dev/null 2>&1; then
   exit $skip
 fi
 
-rm -rf "$work"
-mkdir -p "$work"
-failures=0
-
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
+# shellcheck source=test_lib.sh
+source "$(dirname "$0")/test_lib.sh"
 
 # LeakSanitizer refuses to run under ptrace and would fail a sanitized heron.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
