@@ -68,6 +68,10 @@ struct RunOptions {
   std::vector<std::string> args;
   std::string timeout;  // "100ms", "2s", "1m"; empty = none
   EngineOptions engine;
+  // For modules importing wasi_snapshot_preview1: preopened directories
+  // ("HOST" or "HOST::GUEST") and the guest's environment ("K=V").
+  std::vector<std::string> dirs;
+  std::vector<std::string> env;
 };
 int run_run(const RunOptions& options);
 

@@ -75,7 +75,12 @@ nan:0x400000 (a NaN always with its payload), ref.null func.
 Exit status: 0 success; 1 the module does not parse, validate, compile or
 link; 2 bad flags or arguments; 3 the wasm code trapped (stderr:
 "error: trap: MESSAGE" and the backtrace; --timeout gives the trap
-"interrupt").)";
+"interrupt").
+A module importing wasi_snapshot_preview1 runs as a WASI program: its
+_start is called with ARGS as its arguments (argv[0] = FILE), stdio
+inherited, only the --env variables set, and only the --dir directories
+(and what lies beneath them) reachable; heron exits with the status the
+program passes to proc_exit (0 when _start returns).)";
 
 constexpr const char* kExploreFooter =
     R"(Prints, for one defined function: the IR after translation, the IR after
@@ -189,6 +194,16 @@ int run(int argc, char** argv) {
                       "Export to call (default: _start if exported)");
   run_cmd->add_option("--timeout", run_options.timeout,
                       "Interrupt the wasm code after DURATION (100ms, 2s, 1m)");
+  // One value per occurrence: a vector option would otherwise swallow the
+  // program's arguments that follow it.
+  run_cmd
+      ->add_option("--dir", run_options.dirs,
+                   "WASI: preopen directory HOST[::GUEST] (repeatable)")
+      ->allow_extra_args(false);
+  run_cmd
+      ->add_option("--env", run_options.env,
+                   "WASI: environment variable K=V (repeatable)")
+      ->allow_extra_args(false);
   add_engine_flags(run_cmd, &run_engine);
   run_cmd->footer(kRunFooter);
 

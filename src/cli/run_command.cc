@@ -14,7 +14,11 @@
 //      first, "  N: func I <name> @ 0xOFFSET" per frame (a run of
 //      identical frames as "  N..M: ... (K frames)"); an interrupt by
 //      --timeout is the trap "interrupt"
-// A module with imports fails to link (there is nothing to import yet).
+// A module importing wasi_snapshot_preview1 runs as a WASI program
+// (run_wasi below): ARGS are its arguments, --dir/--env its preopens and
+// environment, and heron's exit status is the program's (proc_exit, or 0
+// when _start returns); a trap still exits 3, a link failure 1. Other
+// imports fail to link (there is nothing else to import yet).
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +32,7 @@
 #include "cli/value_text.h"
 #include "cli/watchdog.h"
 #include "heron/heron.h"
+#include "heron/wasi.h"
 
 namespace heron::cli {
 namespace {
@@ -111,6 +116,85 @@ std::optional<int> plan_call(const RunOptions& options,
   return std::nullopt;
 }
 
+// --dir HOST[::GUEST] and --env K=V as a WasiConfig (argv[0] = the file
+// name as given, like a shell would pass it).
+std::optional<int> wasi_config(const RunOptions& options,
+                               api::WasiConfig* config) {
+  config->args.push_back(options.file);
+  config->args.insert(config->args.end(), options.args.begin(),
+                      options.args.end());
+  for (const std::string& kv : options.env) {
+    if (kv.find('=') == std::string::npos) {
+      return usage_error(fmt::format("--env {}: expected K=V", kv));
+    }
+    config->env.push_back(kv);
+  }
+  for (const std::string& dir : options.dirs) {
+    const size_t sep = dir.find("::");
+    api::WasiPreopen preopen;
+    preopen.host_path = dir.substr(0, sep);
+    preopen.guest_path = sep == std::string::npos ? dir : dir.substr(sep + 2);
+    if (preopen.host_path.empty() || preopen.guest_path.empty()) {
+      return usage_error(fmt::format("--dir {}: expected HOST[::GUEST]", dir));
+    }
+    config->preopens.push_back(std::move(preopen));
+  }
+  return std::nullopt;
+}
+
+// The guest's exit status, when `trap` is its proc_exit. A status above 255
+// is cut to its low byte by the OS, as for a native program.
+std::optional<int> wasi_exit(const api::WasiCtx& ctx) {
+  if (std::optional<uint32_t> code = ctx.exit_code()) return int(*code & 0xff);
+  return std::nullopt;
+}
+
+int run_wasi(const RunOptions& options, const ModuleInput& input,
+             api::Store& store, const api::Module& module) {
+  if (!options.invoke.empty()) {
+    return usage_error("--invoke is not supported for WASI modules yet");
+  }
+  api::WasiConfig config;
+  if (std::optional<int> bad = wasi_config(options, &config)) return *bad;
+  Result<std::shared_ptr<api::WasiCtx>> ctx = api::WasiCtx::create(config);
+  if (!ctx.ok()) return usage_error(ctx.error().message);
+  api::Linker linker(store.engine());
+  if (Result<void> r = api::add_wasi(linker, *ctx); !r.ok()) {
+    print_module_error(options.file, input, r.error());
+    return kExitFailure;
+  }
+  Result<api::Instance> instance = linker.instantiate(store, module);
+  if (!instance.ok()) {
+    const Error& error = instance.error();
+    if (std::optional<int> code = wasi_exit(**ctx)) return *code;
+    if (error.kind == ErrorKind::Uninstantiable) {
+      fmt::print(stderr, "error: trap: {}\n", one_line(error.message));
+      return kExitTrap;
+    }
+    print_module_error(options.file, input, error);
+    return kExitFailure;
+  }
+  if (Result<void> r = (*ctx)->bind(*instance); !r.ok()) {
+    fmt::print(stderr, "{}: error: {}\n", options.file, r.error().message);
+    return kExitFailure;
+  }
+  api::Func start = instance->get_func("_start");
+  if (!start) {
+    return usage_error(fmt::format(
+        "{}: WASI module without a \"_start\" export", options.file));
+  }
+  api::CallResult<std::vector<api::Val>> result = start.call(store, {});
+  if (result.trapped()) {
+    if (std::optional<int> code = wasi_exit(**ctx)) return *code;
+    return report_trap(result.trap());
+  }
+  if (result.failed()) {
+    fmt::print(stderr, "error: {}\n", one_line(result.error().message));
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int run_run(const RunOptions& options) {
@@ -134,6 +218,12 @@ int run_run(const RunOptions& options) {
   // Armed before instantiation: the start function may loop forever too.
   std::optional<Watchdog> watchdog;
   if (timeout) watchdog.emplace(store.interrupt_handle(), *timeout);
+
+  if (api::imports_wasi(*module)) {
+    const int status = run_wasi(options, *input, store, *module);
+    watchdog.reset();
+    return status;
+  }
 
   api::Linker linker(engine);
   Result<api::Instance> instance = linker.instantiate(store, *module);

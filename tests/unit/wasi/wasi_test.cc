@@ -1,0 +1,526 @@
+// WASI preview1 host functions driven from wasm: a module importing every
+// wasi_snapshot_preview1 function (so the full set links with the spec's
+// signatures) and exporting a thin wrapper for each; the tests call the
+// wrappers and read results from the exported memory. The sandbox tests
+// attempt each escape from a preopen: "..", absolute paths, symlinks
+// pointing out, symlink chains, a final ".." given to a removal.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "heron/heron.h"
+#include "heron/wasi.h"
+
+namespace heron {
+namespace {
+
+namespace fs = std::filesystem;
+
+// WASI errno values the tests expect (the spec's numbering).
+constexpr int32_t kSuccess = 0, kBadf = 8, kExist = 20, kFault = 21,
+                  kInval = 28, kLoop = 32, kNoent = 44, kNosys = 52,
+                  kNotempty = 55, kNotsock = 57, kNotcapable = 76;
+
+struct Sig {
+  const char* name;
+  const char* params;  // i = i32, I = i64; every result is an i32 errno
+};
+
+// The 46 functions of wasi_snapshot_preview1, as the witx defines them.
+constexpr Sig kAll[] = {
+    {"args_get", "ii"},
+    {"args_sizes_get", "ii"},
+    {"environ_get", "ii"},
+    {"environ_sizes_get", "ii"},
+    {"clock_res_get", "ii"},
+    {"clock_time_get", "iIi"},
+    {"fd_advise", "iIIi"},
+    {"fd_allocate", "iII"},
+    {"fd_close", "i"},
+    {"fd_datasync", "i"},
+    {"fd_fdstat_get", "ii"},
+    {"fd_fdstat_set_flags", "ii"},
+    {"fd_fdstat_set_rights", "iII"},
+    {"fd_filestat_get", "ii"},
+    {"fd_filestat_set_size", "iI"},
+    {"fd_filestat_set_times", "iIIi"},
+    {"fd_pread", "iiiIi"},
+    {"fd_prestat_get", "ii"},
+    {"fd_prestat_dir_name", "iii"},
+    {"fd_pwrite", "iiiIi"},
+    {"fd_read", "iiii"},
+    {"fd_readdir", "iiiIi"},
+    {"fd_renumber", "ii"},
+    {"fd_seek", "iIii"},
+    {"fd_sync", "i"},
+    {"fd_tell", "ii"},
+    {"fd_write", "iiii"},
+    {"path_create_directory", "iii"},
+    {"path_filestat_get", "iiiii"},
+    {"path_filestat_set_times", "iiiiIIi"},
+    {"path_link", "iiiiiii"},
+    {"path_open", "iiiiiIIii"},
+    {"path_readlink", "iiiiii"},
+    {"path_remove_directory", "iii"},
+    {"path_rename", "iiiiii"},
+    {"path_symlink", "iiiii"},
+    {"path_unlink_file", "iii"},
+    {"poll_oneoff", "iiii"},
+    {"proc_raise", "i"},
+    {"sched_yield", ""},
+    {"random_get", "ii"},
+    {"sock_accept", "iii"},
+    {"sock_recv", "iiiiii"},
+    {"sock_send", "iiiii"},
+    {"sock_shutdown", "ii"},
+};
+
+std::string wrapper_module() {
+  std::ostringstream imports, funcs;
+  for (const Sig& s : kAll) {
+    std::string params;
+    std::string gets;
+    int i = 0;
+    for (const char* p = s.params; *p; ++p, ++i) {
+      params += *p == 'I' ? " i64" : " i32";
+      gets += " (local.get " + std::to_string(i) + ")";
+    }
+    const std::string sig = params.empty() ? "" : " (param" + params + ")";
+    imports << "(import \"wasi_snapshot_preview1\" \"" << s.name << "\" (func $"
+            << s.name << sig << " (result i32)))\n";
+    funcs << "(func (export \"" << s.name << "\")" << sig
+          << " (result i32) (call $" << s.name << gets << "))\n";
+  }
+  return "(module\n" + imports.str() +
+         "(import \"wasi_snapshot_preview1\" \"proc_exit\" "
+         "(func $proc_exit (param i32)))\n" +
+         "(memory (export \"memory\") 1)\n" + funcs.str() +
+         "(func (export \"proc_exit\") (param i32) "
+         "(call $proc_exit (local.get 0)) unreachable))";
+}
+
+class WasiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/heron_wasi_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    root_ = tmpl;
+    sandbox_ = root_ / "sandbox";
+    fs::create_directory(sandbox_);
+    std::ofstream(root_ / "outside.txt") << "secret";
+    fs::create_directory(root_ / "outside_dir");
+    std::ofstream(root_ / "outside_dir" / "f") << "secret too";
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  // Instantiates the wrapper module with `config` (the sandbox preopened as
+  // fd 3 "/sandbox" unless the config has preopens).
+  void start(api::WasiConfig config = {}) {
+    if (config.preopens.empty()) {
+      config.preopens.push_back({sandbox_.string(), "/sandbox"});
+    }
+    auto ctx = api::WasiCtx::create(config);
+    ASSERT_TRUE(ctx.ok()) << ctx.error().message;
+    ctx_ = *ctx;
+    ASSERT_TRUE(api::add_wasi(linker_, ctx_).ok());
+    auto module = api::Module::from_text(engine_, wrapper_module());
+    ASSERT_TRUE(module.ok()) << module.error().message;
+    auto instance = linker_.instantiate(store_, *module);
+    ASSERT_TRUE(instance.ok()) << instance.error().message;
+    instance_ = *instance;
+    ASSERT_TRUE(ctx_->bind(instance_).ok());
+    memory_ = *instance_.get_memory("memory");
+  }
+
+  // Calls the wrapper of `name`; its errno.
+  template <class... A>
+  int32_t call(const char* name, A... args) {
+    std::vector<api::Val> vals = {to_val(args)...};
+    auto r = instance_.get_func(name).call(store_, vals);
+    if (!r.ok()) {
+      ADD_FAILURE() << name << ": "
+                    << (r.trapped() ? r.trap().to_string() : r.error().message);
+      return -1;
+    }
+    return r.value()[0].as_i32();
+  }
+  static api::Val to_val(int32_t v) { return api::Val::i32(v); }
+  static api::Val to_val(uint32_t v) { return api::Val::i32(int32_t(v)); }
+  static api::Val to_val(int64_t v) { return api::Val::i64(v); }
+  static api::Val to_val(uint64_t v) { return api::Val::i64(int64_t(v)); }
+
+  void put(uint32_t at, std::string_view bytes) {
+    std::memcpy(memory_.data() + at, bytes.data(), bytes.size());
+  }
+  std::string get(uint32_t at, uint32_t len) {
+    return std::string(reinterpret_cast<char*>(memory_.data() + at), len);
+  }
+  uint32_t u32(uint32_t at) {
+    uint32_t v;
+    std::memcpy(&v, memory_.data() + at, 4);
+    return v;
+  }
+  uint64_t u64(uint32_t at) {
+    uint64_t v;
+    std::memcpy(&v, memory_.data() + at, 8);
+    return v;
+  }
+  void put32(uint32_t at, uint32_t v) {
+    std::memcpy(memory_.data() + at, &v, 4);
+  }
+
+  // path_open beneath fd 3; the new fd or -errno.
+  int32_t open(std::string_view path, uint32_t oflags, uint64_t rights,
+               uint32_t lookup = 1, uint32_t fdflags = 0) {
+    put(kPath, path);
+    int32_t e = call("path_open", 3, lookup, kPath, uint32_t(path.size()),
+                     oflags, rights, rights, fdflags, kOut);
+    return e == kSuccess ? int32_t(u32(kOut)) : -e;
+  }
+  // A path_* call whose arguments are (fd 3, path, len).
+  int32_t path_call(const char* name, std::string_view path) {
+    put(kPath, path);
+    return call(name, 3, kPath, uint32_t(path.size()));
+  }
+  // Writes `text` to guest fd `fd` with one iovec; the errno.
+  int32_t write(int32_t fd, std::string_view text) {
+    put(kData, text);
+    put32(kIov, kData);
+    put32(kIov + 4, uint32_t(text.size()));
+    return call("fd_write", fd, kIov, 1, kOut);
+  }
+
+  static constexpr uint32_t kPath = 0x100, kOut = 0x80, kIov = 0x40,
+                            kData = 0x1000, kBuf = 0x4000;
+  static constexpr uint64_t kRead = 1 << 1, kSeek = 1 << 2, kTell = 1 << 5,
+                            kWrite = 1 << 6, kReaddir = 1 << 14,
+                            kFilestatGet = 1 << 21;
+  static constexpr uint32_t kCreat = 1, kDirectory = 2, kExcl = 4, kTrunc = 8;
+
+  fs::path root_, sandbox_;
+  api::Engine engine_;
+  api::Store store_{engine_};
+  api::Linker linker_{engine_};
+  std::shared_ptr<api::WasiCtx> ctx_;
+  api::Instance instance_;
+  api::Memory memory_;
+};
+
+TEST_F(WasiTest, ArgsAndEnviron) {
+  api::WasiConfig config;
+  config.args = {"prog.wasm", "hello", ""};
+  config.env = {"A=1", "LONGER=value"};
+  start(config);
+  ASSERT_EQ(call("args_sizes_get", 0, 4), kSuccess);
+  EXPECT_EQ(u32(0), 3u);
+  EXPECT_EQ(u32(4), 10u + 6 + 1);
+  ASSERT_EQ(call("args_get", 0x200, 0x300), kSuccess);
+  EXPECT_EQ(u32(0x200), 0x300u);
+  EXPECT_EQ(get(u32(0x200), 10), std::string("prog.wasm\0", 10));
+  EXPECT_EQ(get(u32(0x204), 6), std::string("hello\0", 6));
+  EXPECT_EQ(get(u32(0x208), 1), std::string("\0", 1));
+  ASSERT_EQ(call("environ_sizes_get", 0, 4), kSuccess);
+  EXPECT_EQ(u32(0), 2u);
+  EXPECT_EQ(u32(4), 4u + 13);
+  ASSERT_EQ(call("environ_get", 0x200, 0x300), kSuccess);
+  EXPECT_EQ(get(u32(0x204), 13), std::string("LONGER=value\0", 13));
+}
+
+TEST_F(WasiTest, GuestPointersOutOfBoundsAreFaultNotCrashes) {
+  api::WasiConfig config;
+  config.args = {"a"};
+  start(config);
+  const uint32_t end = 65536;
+  EXPECT_EQ(call("args_sizes_get", end - 2, 0), kFault);
+  EXPECT_EQ(call("args_get", 0, end - 1), kFault);
+  EXPECT_EQ(call("args_get", 0xfffffffcu, 0), kFault);
+  EXPECT_EQ(call("clock_time_get", 0, int64_t(0), end - 4), kFault);
+  EXPECT_EQ(call("random_get", end - 8, 9), kFault);
+  EXPECT_EQ(call("random_get", 0xffffffffu, 0xffffffffu), kFault);
+  // An iovec reaching past the memory, an iovec array past it, nwritten
+  // past it.
+  put32(kIov, end - 4);
+  put32(kIov + 4, 8);
+  EXPECT_EQ(call("fd_write", 1, kIov, 1, kOut), kFault);
+  EXPECT_EQ(call("fd_write", 1, end - 4, 1, kOut), kFault);
+  EXPECT_EQ(call("fd_write", 1, 0xfffffff8u, 2, kOut), kFault);
+  put32(kIov + 4, 0);
+  EXPECT_EQ(call("fd_write", 1, kIov, 1, end - 2), kFault);
+  EXPECT_EQ(call("fd_fdstat_get", 1, end - 23), kFault);
+  EXPECT_EQ(
+      call("path_open", 3, 0, end - 1, 2, 0, int64_t(0), int64_t(0), 0, kOut),
+      kFault);
+}
+
+TEST_F(WasiTest, ClocksAndRandom) {
+  start();
+  ASSERT_EQ(call("clock_time_get", 1, int64_t(1), 0x10), kSuccess);
+  ASSERT_EQ(call("clock_time_get", 1, int64_t(1), 0x18), kSuccess);
+  EXPECT_LE(u64(0x10), u64(0x18));
+  ASSERT_EQ(call("clock_time_get", 0, int64_t(1), 0x10), kSuccess);
+  const uint64_t real =
+      uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count());
+  EXPECT_LT(real - u64(0x10), 5'000'000'000ull);
+  ASSERT_EQ(call("clock_res_get", 1, 0x10), kSuccess);
+  EXPECT_GT(u64(0x10), 0u);
+  EXPECT_EQ(call("clock_time_get", 4, int64_t(1), 0x10), kInval);
+  EXPECT_EQ(call("clock_res_get", 99, 0x10), kInval);
+
+  ASSERT_EQ(call("random_get", 0x200, 64), kSuccess);
+  ASSERT_EQ(call("random_get", 0x300, 64), kSuccess);
+  EXPECT_NE(get(0x200, 64), get(0x300, 64));
+  EXPECT_NE(get(0x200, 64), std::string(64, '\0'));
+  EXPECT_EQ(call("sched_yield"), kSuccess);
+}
+
+TEST_F(WasiTest, ProcExitStopsTheGuestWithItsStatus) {
+  start();
+  EXPECT_FALSE(ctx_->exit_code());
+  auto r = instance_.get_func("proc_exit")
+               .call(store_, std::vector{api::Val::i32(7)});
+  ASSERT_TRUE(r.trapped());
+  EXPECT_EQ(ctx_->exit_code(), 7u);
+}
+
+TEST_F(WasiTest, UnsupportedFunctionsAnswerWithAnErrno) {
+  start();
+  EXPECT_EQ(call("proc_raise", 6), kNosys);
+  EXPECT_EQ(call("sock_shutdown", 3, 0), kNotsock);
+  EXPECT_EQ(call("sock_accept", 99, 0, kOut), kBadf);
+  EXPECT_EQ(call("sock_send", 1, 0, 0, 0, kOut), kNotsock);
+  EXPECT_EQ(call("sock_recv", 1, 0, 0, 0, kOut, kOut + 4), kNotsock);
+}
+
+TEST_F(WasiTest, FdWriteToAPipe) {
+  // The guest's stdout is the host's fd 1: point it at a pipe for the call.
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  start();
+  const int saved = dup(1);
+  dup2(pipe_fds[1], 1);
+  const int32_t e = write(1, "to the pipe\n");
+  dup2(saved, 1);
+  close(saved);
+  close(pipe_fds[1]);
+  ASSERT_EQ(e, kSuccess);
+  EXPECT_EQ(u32(kOut), 12u);
+  char buf[64] = {};
+  EXPECT_EQ(read(pipe_fds[0], buf, sizeof buf), 12);
+  close(pipe_fds[0]);
+  EXPECT_STREQ(buf, "to the pipe\n");
+  // A pipe cannot seek: spipe (70).
+  EXPECT_EQ(call("fd_seek", 99, int64_t(0), 0, kOut), kBadf);
+}
+
+TEST_F(WasiTest, PreopenIsDescribedToTheGuest) {
+  start();
+  ASSERT_EQ(call("fd_prestat_get", 3, 0x10), kSuccess);
+  EXPECT_EQ(u32(0x10) & 0xff, 0u);  // a directory
+  EXPECT_EQ(u32(0x14), 8u);         // strlen("/sandbox")
+  ASSERT_EQ(call("fd_prestat_dir_name", 3, 0x20, 8), kSuccess);
+  EXPECT_EQ(get(0x20, 8), "/sandbox");
+  EXPECT_EQ(call("fd_prestat_get", 4, 0x10), kBadf);
+  EXPECT_EQ(call("fd_prestat_get", 1, 0x10), kBadf);
+  ASSERT_EQ(call("fd_fdstat_get", 3, 0x10), kSuccess);
+  EXPECT_EQ(get(0x10, 1)[0], 3);  // filetype directory
+}
+
+TEST_F(WasiTest, FileRoundTripBeneathThePreopen) {
+  start();
+  const int32_t fd = open("data.txt", kCreat | kTrunc,
+                          kRead | kWrite | kSeek | kTell | kFilestatGet);
+  ASSERT_GT(fd, 3);
+  ASSERT_EQ(write(fd, "hello, file"), kSuccess);
+  EXPECT_EQ(u32(kOut), 11u);
+  ASSERT_EQ(call("fd_tell", fd, 0x10), kSuccess);
+  EXPECT_EQ(u64(0x10), 11u);
+  ASSERT_EQ(call("fd_seek", fd, int64_t(7), 0, 0x10), kSuccess);
+  EXPECT_EQ(u64(0x10), 7u);
+  put32(kIov, kBuf);
+  put32(kIov + 4, 100);
+  ASSERT_EQ(call("fd_read", fd, kIov, 1, kOut), kSuccess);
+  EXPECT_EQ(u32(kOut), 4u);
+  EXPECT_EQ(get(kBuf, 4), "file");
+  ASSERT_EQ(call("fd_pread", fd, kIov, 1, int64_t(0), kOut), kSuccess);
+  EXPECT_EQ(get(kBuf, u32(kOut)), "hello, file");
+  ASSERT_EQ(call("fd_filestat_get", fd, 0x200), kSuccess);
+  EXPECT_EQ(get(0x210, 1)[0], 4);  // regular file
+  EXPECT_EQ(u64(0x220), 11u);      // size
+  ASSERT_EQ(call("fd_fdstat_get", fd, 0x10), kSuccess);
+  EXPECT_EQ(get(0x10, 1)[0], 4);
+  EXPECT_EQ(call("fd_close", fd), kSuccess);
+  EXPECT_EQ(call("fd_close", fd), kBadf);
+  std::ifstream in(sandbox_ / "data.txt");
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(text, "hello, file");
+  // A read-only fd has no write right.
+  const int32_t ro = open("data.txt", 0, kRead);
+  ASSERT_GT(ro, 3);
+  EXPECT_EQ(write(ro, "x"), kNotcapable);
+  EXPECT_EQ(open("data.txt", kCreat | kExcl, kWrite), -kExist);
+  EXPECT_EQ(open("missing", 0, kRead), -kNoent);
+}
+
+TEST_F(WasiTest, EveryEscapeFromThePreopenIsRefused) {
+  start();
+  fs::create_directory(sandbox_ / "sub");
+  std::ofstream(sandbox_ / "sub" / "inside.txt") << "fine";
+  fs::create_symlink(root_ / "outside.txt", sandbox_ / "abs_link");
+  fs::create_symlink("../outside.txt", sandbox_ / "rel_link");
+  fs::create_symlink("rel_link", sandbox_ / "chain1");
+  fs::create_symlink("sub/../chain1", sandbox_ / "chain2");
+  fs::create_symlink("../outside_dir", sandbox_ / "dir_link");
+  fs::create_symlink("/proc/self/root/etc", sandbox_ / "proc_link");
+
+  // Staying inside, even through "..", works.
+  EXPECT_GT(open("sub/../sub/inside.txt", 0, kRead), 3);
+  EXPECT_GT(open("sub/..", kDirectory, kReaddir), 3);
+
+  for (const char* path :
+       {"../outside.txt", "sub/../../outside.txt", "/etc/passwd", "..",
+        "abs_link", "rel_link", "chain1", "chain2", "dir_link/f",
+        "proc_link/passwd", "sub/../dir_link/f"}) {
+    SCOPED_TRACE(path);
+    EXPECT_EQ(open(path, 0, kRead), -kNotcapable);
+    put(kPath, path);
+    EXPECT_EQ(call("path_filestat_get", 3, 1, kPath,
+                   uint32_t(std::strlen(path)), 0x200),
+              kNotcapable);
+  }
+  // Not following a final symlink: the link itself, never its target.
+  EXPECT_EQ(open("abs_link", 0, kRead, /*lookup=*/0), -kLoop);
+  put(kPath, "abs_link");
+  ASSERT_EQ(call("path_filestat_get", 3, 0, kPath, 8, 0x200), kSuccess);
+  EXPECT_EQ(get(0x210, 1)[0], 7);  // symbolic link
+
+  // Creating, removing and renaming outside are refused as well.
+  EXPECT_EQ(path_call("path_create_directory", "../made"), kNotcapable);
+  EXPECT_EQ(path_call("path_create_directory", "dir_link/made"), kNotcapable);
+  EXPECT_EQ(path_call("path_unlink_file", "../outside.txt"), kNotcapable);
+  EXPECT_EQ(path_call("path_unlink_file", "dir_link/f"), kNotcapable);
+  EXPECT_EQ(path_call("path_remove_directory", "../outside_dir"), kNotcapable);
+  EXPECT_EQ(open("dir_link/new", kCreat, kWrite), -kNotcapable);
+  EXPECT_EQ(open("../new", kCreat, kWrite), -kNotcapable);
+  // A final ".." names the directory itself, never its parent.
+  EXPECT_NE(path_call("path_remove_directory", "sub/.."), kSuccess);
+  EXPECT_NE(path_call("path_remove_directory", ".."), kSuccess);
+  put(kPath, "sub/inside.txt");
+  put(0x200, "../stolen");
+  EXPECT_EQ(call("path_rename", 3, kPath, 14, 3, 0x200, 9), kNotcapable);
+  put(0x200, "dir_link/stolen");
+  EXPECT_EQ(call("path_rename", 3, kPath, 14, 3, 0x200, 15), kNotcapable);
+  // A hard link to a file outside, through a followed symlink.
+  put(kPath, "abs_link");
+  put(0x200, "hard");
+  EXPECT_EQ(call("path_link", 3, 1, kPath, 8, 3, 0x200, 4), kNotcapable);
+  put(kPath, "../outside.txt");
+  EXPECT_EQ(call("path_readlink", 3, kPath, 14, 0x300, 64, kOut), kNotcapable);
+
+  // Everything outside is untouched.
+  EXPECT_TRUE(fs::exists(root_ / "outside.txt"));
+  EXPECT_TRUE(fs::exists(root_ / "outside_dir" / "f"));
+  EXPECT_FALSE(fs::exists(root_ / "made"));
+  EXPECT_FALSE(fs::exists(root_ / "new"));
+  EXPECT_FALSE(fs::exists(root_ / "stolen"));
+  EXPECT_TRUE(fs::exists(sandbox_ / "sub" / "inside.txt"));
+}
+
+TEST_F(WasiTest, DirectoryOperations) {
+  start();
+  ASSERT_EQ(path_call("path_create_directory", "d"), kSuccess);
+  EXPECT_EQ(path_call("path_create_directory", "d"), kExist);
+  const int32_t f = open("d/a", kCreat, kWrite);
+  ASSERT_GT(f, 3);
+  ASSERT_EQ(write(f, "abc"), kSuccess);
+  EXPECT_EQ(path_call("path_remove_directory", "d"), kNotempty);
+  // rename d/a -> d/b
+  put(kPath, "d/a");
+  put(0x200, "d/b");
+  ASSERT_EQ(call("path_rename", 3, kPath, 3, 3, 0x200, 3), kSuccess);
+  // symlink d/l -> b, readlink it, open through it
+  put(kPath, "b");
+  put(0x200, "d/l");
+  ASSERT_EQ(call("path_symlink", kPath, 1, 3, 0x200, 3), kSuccess);
+  put(kPath, "d/l");
+  ASSERT_EQ(call("path_readlink", 3, kPath, 3, 0x300, 16, kOut), kSuccess);
+  EXPECT_EQ(get(0x300, u32(kOut)), "b");
+  EXPECT_GT(open("d/l", 0, kRead), 3);
+  // hard link d/b -> d/h
+  put(kPath, "d/b");
+  put(0x200, "d/h");
+  ASSERT_EQ(call("path_link", 3, 0, kPath, 3, 3, 0x200, 3), kSuccess);
+  put(kPath, "d/h");
+  ASSERT_EQ(call("path_filestat_get", 3, 0, kPath, 3, 0x200), kSuccess);
+  EXPECT_EQ(u64(0x218), 2u);  // nlink
+  EXPECT_EQ(u64(0x220), 3u);  // size
+
+  // fd_readdir lists ".", "..", b, h, l with their types.
+  const int32_t d = open("d", kDirectory, kReaddir);
+  ASSERT_GT(d, 3);
+  ASSERT_EQ(call("fd_readdir", d, kBuf, 4096, int64_t(0), kOut), kSuccess);
+  std::set<std::string> names;
+  uint32_t at = 0;
+  const uint32_t used = u32(kOut);
+  while (at + 24 <= used) {
+    const uint32_t len = u32(kBuf + at + 16);
+    const std::string name = get(kBuf + at + 24, len);
+    const int type = get(kBuf + at + 20, 1)[0];
+    const std::map<std::string, int> expected = {
+        {"l", 7}, {"b", 4}, {"h", 4}, {".", 3}, {"..", 3}};
+    EXPECT_EQ(type, expected.at(name)) << name;
+    names.insert(name);
+    at += 24 + len;
+  }
+  EXPECT_EQ(names, (std::set<std::string>{".", "..", "b", "h", "l"}));
+  // From a cookie: the entries after it; a small buffer is filled exactly.
+  ASSERT_EQ(call("fd_readdir", d, kBuf, 4096, int64_t(5), kOut), kSuccess);
+  EXPECT_EQ(u32(kOut), 0u);
+  ASSERT_EQ(call("fd_readdir", d, kBuf, 30, int64_t(0), kOut), kSuccess);
+  EXPECT_EQ(u32(kOut), 30u);
+
+  for (const char* p : {"d/l", "d/h", "d/b"}) {
+    EXPECT_EQ(path_call("path_unlink_file", p), kSuccess) << p;
+  }
+  EXPECT_EQ(path_call("path_remove_directory", "d"), kSuccess);
+  EXPECT_FALSE(fs::exists(sandbox_ / "d"));
+}
+
+TEST_F(WasiTest, PollOneoffSleepsOnAClock) {
+  start();
+  // One relative monotonic clock subscription of 20 ms.
+  std::memset(memory_.data() + 0x200, 0, 48);
+  const uint64_t userdata = 0x1234, timeout = 20'000'000;
+  std::memcpy(memory_.data() + 0x200, &userdata, 8);
+  put32(0x210, 1);  // monotonic
+  std::memcpy(memory_.data() + 0x218, &timeout, 8);
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(call("poll_oneoff", 0x200, 0x300, 1, kOut), kSuccess);
+  const auto elapsed = std::chrono::steady_clock::now() - t0;
+  EXPECT_GE(elapsed, std::chrono::milliseconds(20));
+  ASSERT_EQ(u32(kOut), 1u);
+  EXPECT_EQ(u64(0x300), userdata);
+  EXPECT_EQ(get(0x308, 2), std::string(2, '\0'));  // no error
+  EXPECT_EQ(call("poll_oneoff", 0x200, 0x300, 0, kOut), kInval);
+}
+
+TEST_F(WasiTest, PreopenThatIsNotADirectoryIsAnError) {
+  api::WasiConfig config;
+  config.preopens.push_back({(root_ / "outside.txt").string(), "x"});
+  auto ctx = api::WasiCtx::create(config);
+  ASSERT_FALSE(ctx.ok());
+  EXPECT_EQ(ctx.error().kind, ErrorKind::Io);
+}
+
+}  // namespace
+}  // namespace heron
