@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -31,10 +32,18 @@ struct Trap {
   std::string message;               // trap_message(code) unless from a host
   std::vector<FrameInfo> backtrace;  // innermost first
   bool backtrace_truncated = false;
+  // For TrapCode::Exit: the status a host function (WASI's proc_exit)
+  // ended the guest program with. Not a failure of the guest, an outcome.
+  std::optional<int32_t> exit_status;
 
   Trap() = default;
   explicit Trap(TrapCode c) : code(c), message(trap_message(c)) {}
   Trap(TrapCode c, std::string msg) : code(c), message(std::move(msg)) {}
+  static Trap exit(int32_t status, std::string msg) {
+    Trap t(TrapCode::Exit, std::move(msg));
+    t.exit_status = status;
+    return t;
+  }
 
   // The message, then one line per frame:
   //   "  0: func 3 <name> @ 0x1a2"

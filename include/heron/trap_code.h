@@ -32,7 +32,8 @@ namespace heron {
   X(OutOfFuel, "out_of_fuel", "all fuel consumed by WebAssembly")         \
   X(CastFailure, "cast_fail", "cast failure")                             \
   X(ArrayOutOfBounds, "array_oob", "out of bounds array access")          \
-  X(AllocationTooLarge, "alloc_too_large", "allocation too large")
+  X(AllocationTooLarge, "alloc_too_large", "allocation too large")        \
+  X(Exit, "exit", "exit")
 
 enum class TrapCode : uint8_t {
 #define HERON_TRAP_ENUM(name, text, message) name,

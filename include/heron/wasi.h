@@ -14,7 +14,8 @@
 // One WasiCtx serves one instance: a host function only learns its Store
 // from the Caller, so guest memory is the export "memory" of the instance
 // given to bind(). proc_exit stops the guest with a Trap and records the
-// status, which exit_code() then reports.
+// status, which exit_code() then reports (the Trap also carries it:
+// TrapCode::Exit with exit_status).
 #pragma once
 
 #include <cstdint>

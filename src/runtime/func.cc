@@ -129,6 +129,7 @@ CallResult<std::vector<Val>> Func::call(Store& store,
     if (std::optional<Trap> host = take_pending_host_trap()) {
       t.code = host->code;
       t.message = std::move(host->message);
+      t.exit_status = host->exit_status;
     }
     return t;
   }

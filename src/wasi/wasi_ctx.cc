@@ -448,8 +448,8 @@ Result<void> add_wasi(Linker& linker, std::shared_ptr<WasiCtx> ctx) {
                            std::span<Val>) -> std::optional<Trap> {
                        const uint32_t status = uint32_t(args[0].as_i32());
                        ctx->state().exit_code = status;
-                       return Trap(
-                           TrapCode::Unreachable,
+                       return Trap::exit(
+                           int32_t(status),
                            "wasi: proc_exit(" + std::to_string(status) + ")");
                      });
 }

@@ -290,6 +290,8 @@ TEST_F(WasiTest, ProcExitStopsTheGuestWithItsStatus) {
   auto r = instance_.get_func("proc_exit")
                .call(store_, std::vector{api::Val::i32(7)});
   ASSERT_TRUE(r.trapped());
+  EXPECT_EQ(r.trap().code, TrapCode::Exit);
+  EXPECT_EQ(r.trap().exit_status, 7);
   EXPECT_EQ(ctx_->exit_code(), 7u);
 }
 
