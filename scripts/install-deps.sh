@@ -11,6 +11,7 @@ packages=(
   libfmt-dev libcli11-dev libzstd-dev
   libasmjit-dev libzydis-dev
   wabt wasi-libc libclang-rt-14-dev-wasm32
+  libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 libtbb-dev nodejs
   python3 gdb
 )
 
