@@ -2,7 +2,8 @@
 # the CMake presets (CMakePresets.json); this file only chains the steps.
 #   make run    install missing packages, build `release`, run the examples
 #   make test   install missing packages, build `release`, run every test
-#   make bench  build and run the decode+validate and compile benchmarks
+#   make bench  the benchmark programs against native and node (bench/run,
+#               writes bench/RESULTS.md), then the compile benchmarks
 #   make ci     what CI runs (.ci/run): tests, ASan tests, fuzzers
 JOBS ?= 2
 HERON := build/release/heron
@@ -31,6 +32,8 @@ test: build
 	ctest --preset release -j $(JOBS)
 
 bench: build
+	cmake --build --preset release -j $(JOBS) --target compile_bench
+	bench/run
 	cmake --build --preset release -j $(JOBS) --target bench
 
 ci:
