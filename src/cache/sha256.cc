@@ -106,6 +106,7 @@ void Sha256::reset() {
 void Sha256::update(std::span<const uint8_t> bytes) {
   const uint8_t* p = bytes.data();
   size_t n = bytes.size();
+  if (n == 0) return;  // p may be null, which memcpy must not see
   total_bytes_ += n;
   if (buffered_ > 0) {
     size_t take = std::min(n, sizeof buffer_ - buffered_);
