@@ -26,6 +26,9 @@ constexpr const char* kTempPrefix = ".tmp-";
 // healthy put takes minutes between creating and renaming it.
 constexpr int64_t kStaleTempSeconds = 10 * 60;
 constexpr int kPutAttempts = 4;
+// put scans when no process has for this long (see code_cache.h).
+constexpr int64_t kScanIntervalSeconds = 60;
+constexpr const char* kScanMarker = ".last-eviction";
 
 std::string errno_text(int err) { return std::strerror(err); }
 
@@ -260,7 +263,11 @@ std::optional<std::vector<uint8_t>> CodeCache::get(const CacheKey& key) const {
   }
   auto blob = decode_entry(key, *bytes);
   if (!blob.ok()) {
-    drop(blob.error().message);
+    if (blob.error().kind == ErrorKind::Malformed) {
+      drop(blob.error().message);
+    } else {  // out of memory: the entry may well be fine
+      warn("cannot read cache entry " + path + ": " + blob.error().message);
+    }
     return std::nullopt;
   }
   // A hit makes the entry the most recently used. Failing (read-only file
@@ -313,10 +320,21 @@ Result<void> CodeCache::put(const CacheKey& key,
     }
     break;
   }
+  const uint64_t unscanned =
+      unscanned_bytes_->fetch_add(entry->size()) + entry->size();
+  if (unscanned <= max_bytes_ / 16 && !scan_is_due()) return {};
   return evict();
 }
 
-Result<std::vector<CodeCache::EntryFile>> CodeCache::scan() const {
+bool CodeCache::scan_is_due() const {
+  struct stat st {};
+  const std::string marker = root_ + "/" + kScanMarker;
+  return stat(marker.c_str(), &st) != 0 ||
+         older_than(st.st_mtim, kScanIntervalSeconds);
+}
+
+Result<std::vector<CodeCache::EntryFile>> CodeCache::scan(
+    bool remove_stale_temps) const {
   std::vector<EntryFile> entries;
   DirPtr root(opendir(root_.c_str()));
   if (!root) {
@@ -355,7 +373,8 @@ Result<std::vector<CodeCache::EntryFile>> CodeCache::scan() const {
         entries.push_back(EntryFile{
             root_ + "/" + std::string(shard_name) + "/" + std::string(name),
             uint64_t(st.st_size), st.st_mtim});
-      } else if (older_than(st.st_mtim, kStaleTempSeconds)) {
+      } else if (remove_stale_temps &&
+                 older_than(st.st_mtim, kStaleTempSeconds)) {
         unlinkat(shard_fd, file->d_name, 0);
       }
     }
@@ -364,7 +383,15 @@ Result<std::vector<CodeCache::EntryFile>> CodeCache::scan() const {
 }
 
 Result<void> CodeCache::evict() const {
-  auto entries = scan();
+  unscanned_bytes_->store(0);
+  // Marked before scanning, so that processes putting meanwhile do not all
+  // scan too. Failing to mark only makes the next put scan again.
+  const std::string marker = root_ + "/" + kScanMarker;
+  FdCloser mark{::open(marker.c_str(),
+                       O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)};
+  if (mark.fd >= 0) futimens(mark.fd, nullptr);
+
+  auto entries = scan(/*remove_stale_temps=*/true);
   if (!entries.ok()) return std::move(entries).error();
   uint64_t total = 0;
   for (const EntryFile& e : *entries) total += e.size;
@@ -396,7 +423,7 @@ Result<CacheStats> CodeCache::stats() const {
   stats.max_bytes = max_bytes_;
   struct stat st {};
   stats.exists = stat(root_.c_str(), &st) == 0;
-  auto entries = scan();
+  auto entries = scan(/*remove_stale_temps=*/false);
   if (!entries.ok()) return std::move(entries).error();
   stats.entries = entries->size();
   for (const EntryFile& e : *entries) stats.bytes += e.size;
@@ -404,7 +431,7 @@ Result<CacheStats> CodeCache::stats() const {
 }
 
 Result<ClearResult> CodeCache::clear() const {
-  auto entries = scan();
+  auto entries = scan(/*remove_stale_temps=*/true);
   if (!entries.ok()) return std::move(entries).error();
   ClearResult result;
   for (const EntryFile& e : *entries) {

@@ -15,9 +15,15 @@
 //   before it is returned; a bad one is reported through the warning sink,
 //   removed, and is a miss. No fsync: after a crash a damaged entry is just
 //   a corrupt one, detected the same way.
-// - Recency is the file's mtime, refreshed by every hit; put then evicts
-//   the least recently used entries until the total is within the limit.
-//   Files vanishing under a scan (another process evicting) are skipped.
+// - Recency is the file's mtime, refreshed by every hit. Eviction scans the
+//   directory (every entry's size and mtime) and removes the least recently
+//   used entries until the total is within the limit; files vanishing
+//   under a scan (another process evicting) are skipped. A scan costs
+//   ~10 us per entry, too much for every put into a big cache, so put runs
+//   one only when this CodeCache has written more than 1/16 of the limit
+//   since its last one, or when no process has scanned for a minute (the
+//   mtime of DIR/v1/.last-eviction): the total overshoots the limit by at
+//   most that much, briefly.
 // - Only names of the scheme are ever deleted (entries, and temporary files
 //   older than ten minutes, left by a process that died mid-write), so a
 //   cache directory pointed at the wrong place loses nothing else.
@@ -26,12 +32,14 @@
 // for any code cache; the directories are created private (0700) and a
 // directory owned by another user is refused.
 //
-// Thread-safe: a CodeCache holds no mutable state; the file system
-// arbitrates.
+// Thread-safe: the file system arbitrates; the only state in memory is an
+// atomic count of bytes written since the last scan (shared by copies).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -92,10 +100,15 @@ class CodeCache {
   std::optional<std::vector<uint8_t>> get(const CacheKey& key) const;
 
   // Stores `blob` under `key` (replacing any entry), then evicts least
-  // recently used entries beyond the limit. An entry larger than the whole
-  // limit is not stored. An error (disk full...) leaves no partial file.
+  // recently used entries beyond the limit when a scan is due (see above).
+  // An entry larger than the whole limit is not stored. An error (disk
+  // full...) leaves no partial file.
   Result<void> put(const CacheKey& key, std::span<const uint8_t> blob) const;
 
+  // Evicts least recently used entries beyond the limit, now.
+  Result<void> evict() const;
+
+  // Read-only: counts entries, removes nothing.
   Result<CacheStats> stats() const;
   // Removes every entry (and stale temporary files).
   Result<ClearResult> clear() const;
@@ -106,14 +119,18 @@ class CodeCache {
 
  private:
   struct EntryFile;
-  Result<std::vector<EntryFile>> scan() const;
-  Result<void> evict() const;
+  // The entries (names of the scheme, regular files); also removes stale
+  // temporary files when asked.
+  Result<std::vector<EntryFile>> scan(bool remove_stale_temps) const;
+  bool scan_is_due() const;
   void warn(const std::string& message) const;
 
   std::string directory_;
   std::string root_;  // directory_/v1
   uint64_t max_bytes_ = kDefaultCacheMaxBytes;
   std::function<void(std::string_view)> warning_;
+  std::shared_ptr<std::atomic<uint64_t>> unscanned_bytes_ =
+      std::make_shared<std::atomic<uint64_t>>(0);
 };
 
 }  // namespace heron

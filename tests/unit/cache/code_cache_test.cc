@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -24,6 +25,14 @@ namespace fs = std::filesystem;
 CacheKey key_of(std::string_view seed) {
   Sha256 h;
   h.update(seed);
+  return CacheKey{h.finish()};
+}
+
+// key_of(prefix + decimal n).
+CacheKey key_of(std::string_view prefix, int n) {
+  Sha256 h;
+  h.update(prefix);
+  h.update(std::to_string(n));
   return CacheKey{h.finish()};
 }
 
@@ -99,12 +108,14 @@ TEST_F(CodeCacheTest, MissThenHit) {
   struct stat st {};
   ASSERT_EQ(stat((dir_ + "/v1").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u);
-  // Nothing else is left behind (no temporary file).
-  size_t files = 0;
+  // Nothing else is left behind: the entry, and the marker of the scan the
+  // first put into a directory runs (no temporary file).
+  std::vector<std::string> files;
   for (auto& e : fs::recursive_directory_iterator(dir_)) {
-    files += e.is_regular_file();
+    if (e.is_regular_file()) files.push_back(e.path().filename());
   }
-  EXPECT_EQ(files, 1u);
+  std::sort(files.begin(), files.end());
+  EXPECT_EQ(files, (std::vector<std::string>{".last-eviction", hex + ".hc"}));
 }
 
 TEST_F(CodeCacheTest, ReplacingAnEntryAndEmptyBlobs) {
@@ -219,7 +230,7 @@ TEST_F(CodeCacheTest, EvictsLeastRecentlyUsed) {
   CodeCache cache = open(3 * (kBlob + 200));
   std::vector<CacheKey> keys;
   for (int i = 0; i < 3; i++) {
-    keys.push_back(key_of("m" + std::to_string(i)));
+    keys.push_back(key_of("m", i));
     ASSERT_TRUE(cache.put(keys[i], blob_of(kBlob, i)).ok());
   }
   // Ages: m0 used 300 s ago, m1 200 s, m2 100 s; then m0 is hit.
@@ -301,6 +312,9 @@ TEST_F(CodeCacheTest, StaleTemporaryFilesAreCleanedUp) {
   write_bytes(stale, blob_of(100, 1));
   write_bytes(fresh, blob_of(100, 2));
   age(stale, 11 * 60);
+  auto before = cache.stats();  // stats only looks
+  ASSERT_TRUE(before.ok());
+  EXPECT_TRUE(fs::exists(stale));
   ASSERT_TRUE(cache.put(key_of("z"), blob_of(10, 3)).ok());
   EXPECT_FALSE(fs::exists(stale));
   EXPECT_TRUE(fs::exists(fresh));
@@ -309,14 +323,48 @@ TEST_F(CodeCacheTest, StaleTemporaryFilesAreCleanedUp) {
   EXPECT_EQ(stats->entries, 1u);  // temporary files are not entries
 }
 
+// put scans the directory only when due: after 1/16 of the limit written
+// by this CodeCache, or when no process scanned for a minute. (A stale
+// temporary file shows whether a scan ran.)
+TEST_F(CodeCacheTest, ScansAreThrottled) {
+  const std::string stale = dir_ + "/v1/ab/.tmp-0123456789abcdef";
+  auto plant_stale = [&] {
+    write_bytes(stale, blob_of(10, 1));
+    age(stale, 11 * 60);
+  };
+  // Entries of ~1 KiB, 1/16 of the limit ~ 3.5 of them.
+  CodeCache cache = open(16 * 3500);
+  ASSERT_TRUE(cache.put(key_of("a"), blob_of(1000, 1)).ok());  // no marker
+  EXPECT_TRUE(fs::exists(dir_ + "/v1/.last-eviction"));
+  plant_stale();
+  ASSERT_TRUE(cache.put(key_of("b"), blob_of(1000, 2)).ok());
+  ASSERT_TRUE(cache.put(key_of("c"), blob_of(1000, 3)).ok());
+  ASSERT_TRUE(cache.put(key_of("d"), blob_of(1000, 4)).ok());
+  EXPECT_TRUE(fs::exists(stale)) << "scanned before 1/16 of the limit";
+  ASSERT_TRUE(cache.put(key_of("e"), blob_of(1000, 5)).ok());
+  EXPECT_FALSE(fs::exists(stale)) << "no scan after 1/16 of the limit";
+  // Another process's scan a minute ago makes the next put scan.
+  plant_stale();
+  ASSERT_TRUE(cache.put(key_of("f"), blob_of(1000, 6)).ok());
+  EXPECT_TRUE(fs::exists(stale));
+  age(dir_ + "/v1/.last-eviction", 61);
+  ASSERT_TRUE(cache.put(key_of("g"), blob_of(1000, 7)).ok());
+  EXPECT_FALSE(fs::exists(stale)) << "no scan a minute after the last";
+  // evict() scans at once; the marker is no entry.
+  plant_stale();
+  ASSERT_TRUE(cache.evict().ok());
+  EXPECT_FALSE(fs::exists(stale));
+  auto stats = cache.stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->entries, 7u);
+}
+
 TEST_F(CodeCacheTest, StatsAndClear) {
   CodeCache cache = open();
   uint64_t total = 0;
   for (int i = 0; i < 5; i++) {
-    ASSERT_TRUE(
-        cache.put(key_of("s" + std::to_string(i)), blob_of(1000 * (i + 1), i))
-            .ok());
-    total += fs::file_size(cache.entry_path(key_of("s" + std::to_string(i))));
+    ASSERT_TRUE(cache.put(key_of("s", i), blob_of(1000 * (i + 1), i)).ok());
+    total += fs::file_size(cache.entry_path(key_of("s", i)));
   }
   auto stats = cache.stats();
   ASSERT_TRUE(stats.ok());
