@@ -4,6 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
 
 #include "heron/features.h"
 
@@ -29,6 +32,20 @@ struct Config {
   bool debugger_support = false;
   // The feature set modules are decoded and validated against.
   Features features{};
+
+  // The compiled-code cache: a module compiled once is loaded from disk the
+  // next time (same Heron build, same settings, same CPU features, same
+  // bytes) instead of compiled again. Off by default for embedders. (Not
+  // consulted by compile_module yet: the store exists, src/cache/, the
+  // hook does not.)
+  bool cache = false;
+  // Empty: $XDG_CACHE_HOME/heron, else $HOME/.cache/heron.
+  std::string cache_dir;
+  // Least recently used entries are evicted beyond this total size.
+  uint64_t cache_max_bytes = uint64_t(1) << 30;
+  // Receives the cache's warnings (a corrupt entry found and removed, an
+  // unusable directory); null drops them. The cache never fails a compile.
+  std::function<void(std::string_view)> cache_warning;
 };
 
 }  // namespace heron::api

@@ -82,4 +82,10 @@ struct ExploreOptions {
 };
 int run_explore(const ExploreOptions& options);
 
+struct CacheCommandOptions {
+  std::string action;     // "stats" or "clear"
+  std::string cache_dir;  // empty: the default directory
+};
+int run_cache(const CacheCommandOptions& options);
+
 }  // namespace heron::cli

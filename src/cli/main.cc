@@ -88,6 +88,19 @@ the optimization passes of the chosen level, and the x86-64 disassembly,
 each instruction with the wasm byte offset (hex, in the module's binary) it
 came from.)";
 
+constexpr const char* kCacheFooter =
+    R"text(The compiled-code cache keeps each compiled module on disk, keyed by
+Heron's build, the compiler settings, the CPU features and the module's
+bytes, in DIR/v1/ (default DIR: $XDG_CACHE_HOME/heron, else
+$HOME/.cache/heron); least recently used entries are evicted beyond the
+size limit (1 GiB). No command uses the cache yet; `run` will.
+  stats   prints "directory: DIR", "entries: N", "size: B bytes (...)" and
+          "limit: L bytes (...)"
+  clear   removes every entry and prints "removed N entries (B bytes)
+          from DIR"; other files in DIR are never touched
+Neither creates DIR. An unusable DIR (not a directory, unreadable, owned
+by another user) is one line "heron: error: MESSAGE" and exit status 1.)text";
+
 // The engine flags of the executing commands, as typed; checked and turned
 // into EngineOptions by apply_engine_flags.
 struct EngineFlags {
@@ -220,6 +233,17 @@ int run(int argc, char** argv) {
   add_engine_flags(explore, &explore_engine);
   explore->footer(kExploreFooter);
 
+  CacheCommandOptions cache_options;
+  CLI::App* cache_cmd =
+      app.add_subcommand("cache", "Show or clear the compiled-code cache");
+  cache_cmd->add_option("ACTION", cache_options.action, "stats or clear")
+      ->required()
+      ->check(CLI::IsMember({"stats", "clear"}));
+  cache_cmd->add_option("--cache-dir", cache_options.cache_dir,
+                        "Cache directory (default: $XDG_CACHE_HOME/heron, "
+                        "else $HOME/.cache/heron)");
+  cache_cmd->footer(kCacheFooter);
+
   std::string help_topic;
   CLI::App* help =
       app.add_subcommand("help", "Show help for heron or for one command");
@@ -258,13 +282,14 @@ int run(int argc, char** argv) {
     }
     return run_explore(explore_options);
   }
+  if (*cache_cmd) return run_cache(cache_options);
   if (*help) {
     if (help_topic.empty()) {
       fmt::print("{}", help_text(&app, "heron"));
       return kExitOk;
     }
     for (CLI::App* command :
-         {validate, wast, inspect, run_cmd, explore, help}) {
+         {validate, wast, inspect, run_cmd, explore, cache_cmd, help}) {
       if (command->get_name() == help_topic) {
         fmt::print("{}", help_text(command, "heron " + help_topic));
         return kExitOk;

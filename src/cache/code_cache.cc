@@ -1,0 +1,448 @@
+// The on-disk code cache (see code_cache.h for the design).
+#include "cache/code_cache.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+#include "cache/cache_entry.h"
+
+namespace heron {
+
+namespace {
+
+constexpr const char* kEntrySuffix = ".hc";
+constexpr const char* kTempPrefix = ".tmp-";
+// A temporary file this old belongs to a process that died mid-write: no
+// healthy put takes minutes between creating and renaming it.
+constexpr int64_t kStaleTempSeconds = 10 * 60;
+constexpr int kPutAttempts = 4;
+// put scans when no process has for this long (see code_cache.h).
+constexpr int64_t kScanIntervalSeconds = 60;
+constexpr const char* kScanMarker = ".last-eviction";
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+Error io_error(const std::string& what, int err) {
+  return Error(ErrorKind::Io, what + ": " + errno_text(err));
+}
+
+bool is_lower_hex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  });
+}
+
+bool is_shard_name(std::string_view name) {
+  return name.size() == 2 && is_lower_hex(name);
+}
+
+// "<64 hex>.hc" whose first two digits are the shard's.
+bool is_entry_name(std::string_view name, std::string_view shard) {
+  const size_t suffix = std::strlen(kEntrySuffix);
+  return name.size() == 64 + suffix && name.substr(64) == kEntrySuffix &&
+         is_lower_hex(name.substr(0, 64)) && name.substr(0, 2) == shard;
+}
+
+// ".tmp-<16 hex>".
+bool is_temp_name(std::string_view name) {
+  const size_t prefix = std::strlen(kTempPrefix);
+  return name.size() == prefix + 16 && name.substr(0, prefix) == kTempPrefix &&
+         is_lower_hex(name.substr(prefix));
+}
+
+std::string temp_name() {
+  uint64_t random = 0;
+  if (getrandom(&random, sizeof random, GRND_NONBLOCK) != sizeof random) {
+    // No entropy yet (early boot): O_EXCL still makes the name unique, a
+    // collision only costs a retry.
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    random = uint64_t(now.tv_nsec) ^ uint64_t(now.tv_sec) << 30 ^
+             uint64_t(getpid()) << 48;
+  }
+  uint8_t bytes[8];
+  std::memcpy(bytes, &random, 8);
+  return kTempPrefix + to_hex(bytes);
+}
+
+Result<void> make_directory(const std::string& path) {
+  if (mkdir(path.c_str(), 0700) == 0 || errno == EEXIST) return {};
+  return io_error("cannot create cache directory " + path, errno);
+}
+
+// mkdir -p, private.
+Result<void> make_directories(const std::string& path) {
+  for (size_t slash = path.find('/', 1); slash != std::string::npos;
+       slash = path.find('/', slash + 1)) {
+    auto made = make_directory(path.substr(0, slash));
+    if (!made.ok()) return made;
+  }
+  return make_directory(path);
+}
+
+struct FdCloser {
+  int fd;
+  ~FdCloser() {
+    if (fd >= 0) close(fd);
+  }
+};
+
+struct DirCloser {
+  void operator()(DIR* d) const { closedir(d); }
+};
+using DirPtr = std::unique_ptr<DIR, DirCloser>;
+
+bool older_than(const timespec& t, int64_t seconds) {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  return now.tv_sec - t.tv_sec > seconds;
+}
+
+// The file's `size` bytes, or fewer if it ends earlier (truncated).
+Result<std::vector<uint8_t>> read_all(int fd, uint64_t size) {
+  std::vector<uint8_t> bytes(size);
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n =
+        pread(fd, bytes.data() + done, bytes.size() - done, off_t(done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return io_error("read", errno);
+    }
+    if (n == 0) break;
+    done += size_t(n);
+  }
+  bytes.resize(done);
+  return bytes;
+}
+
+Result<void> write_all(int fd, std::span<const uint8_t> bytes) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return io_error("write", errno);
+    }
+    done += size_t(n);
+  }
+  return {};
+}
+
+}  // namespace
+
+struct CodeCache::EntryFile {
+  std::string path;
+  uint64_t size = 0;
+  timespec mtime{};
+};
+
+Result<std::string> default_cache_directory(const char* xdg_cache_home,
+                                            const char* home) {
+  if (xdg_cache_home && xdg_cache_home[0] == '/') {
+    return std::string(xdg_cache_home) + "/heron";
+  }
+  if (home && home[0] != '\0') return std::string(home) + "/.cache/heron";
+  return Error(ErrorKind::Io,
+               "no cache directory: neither XDG_CACHE_HOME nor HOME is set");
+}
+
+Result<std::string> default_cache_directory() {
+  return default_cache_directory(std::getenv("XDG_CACHE_HOME"),
+                                 std::getenv("HOME"));
+}
+
+CacheOptions cache_options_from_config(const api::Config& config) {
+  CacheOptions options;
+  options.directory = config.cache_dir;
+  options.max_bytes = config.cache_max_bytes;
+  options.warning = config.cache_warning;
+  return options;
+}
+
+Result<CodeCache> CodeCache::open(CacheOptions options) {
+  CodeCache cache;
+  if (options.directory.empty()) {
+    auto dir = default_cache_directory();
+    if (!dir.ok()) return std::move(dir).error();
+    options.directory = *dir;
+  }
+  cache.directory_ = options.directory;
+  cache.root_ = options.directory + "/v" + std::to_string(kEntryFormatVersion);
+  cache.max_bytes_ = options.max_bytes;
+  cache.warning_ = std::move(options.warning);
+
+  if (options.create) {
+    auto made = make_directories(cache.root_);
+    if (!made.ok()) return std::move(made).error();
+  }
+  struct stat st {};
+  if (stat(cache.root_.c_str(), &st) != 0) {
+    if (errno == ENOENT && !options.create) return cache;
+    return io_error("cache directory " + cache.root_, errno);
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return Error(ErrorKind::Io,
+                 "cache directory " + cache.root_ + ": not a directory");
+  }
+  if (st.st_uid != geteuid()) {
+    return Error(ErrorKind::Io, "cache directory " + cache.root_ +
+                                    " belongs to another user (uid " +
+                                    std::to_string(st.st_uid) + ")");
+  }
+  if (options.create && access(cache.root_.c_str(), W_OK | X_OK) != 0) {
+    return io_error("cache directory " + cache.root_ + " is not writable",
+                    errno);
+  }
+  return cache;
+}
+
+std::string CodeCache::entry_path(const CacheKey& key) const {
+  const std::string hex = key.hex();
+  return root_ + "/" + hex.substr(0, 2) + "/" + hex + kEntrySuffix;
+}
+
+void CodeCache::warn(const std::string& message) const {
+  if (warning_) warning_(message);
+}
+
+std::optional<std::vector<uint8_t>> CodeCache::get(const CacheKey& key) const {
+  const std::string path = entry_path(key);
+  // O_NONBLOCK: a FIFO planted under an entry's name must not hang us.
+  FdCloser file{
+      ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)};
+  if (file.fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
+    if (errno == ELOOP) {
+      // A symbolic link is never something put() wrote.
+      warn("cache entry " + path + " is a symbolic link; removed");
+      unlink(path.c_str());
+    } else {
+      warn("cannot read cache entry " + path + ": " + errno_text(errno));
+    }
+    return std::nullopt;
+  }
+  struct stat st {};
+  if (fstat(file.fd, &st) != 0) {
+    warn("cannot read cache entry " + path + ": " + errno_text(errno));
+    return std::nullopt;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    warn("cache entry " + path + " is not a regular file; ignored");
+    return std::nullopt;
+  }
+  auto drop = [&](const std::string& reason) {
+    warn("cache entry " + path + " is corrupt (" + reason + "); removed");
+    // Only if the name still refers to the file we read: another process
+    // may have renamed a good entry over it meanwhile.
+    struct stat now {};
+    if (lstat(path.c_str(), &now) == 0 && now.st_ino == st.st_ino &&
+        now.st_dev == st.st_dev) {
+      unlink(path.c_str());
+    }
+  };
+  const uint64_t limit = kEntryHeaderSize + kMaxBlobBytes + kMaxBlobBytes / 64;
+  if (uint64_t(st.st_size) > limit) {
+    drop("file of " + std::to_string(st.st_size) + " bytes is too large");
+    return std::nullopt;
+  }
+  auto bytes = read_all(file.fd, uint64_t(st.st_size));
+  if (!bytes.ok()) {
+    warn("cannot read cache entry " + path + ": " + bytes.error().message);
+    return std::nullopt;
+  }
+  auto blob = decode_entry(key, *bytes);
+  if (!blob.ok()) {
+    if (blob.error().kind == ErrorKind::Malformed) {
+      drop(blob.error().message);
+    } else {  // out of memory: the entry may well be fine
+      warn("cannot read cache entry " + path + ": " + blob.error().message);
+    }
+    return std::nullopt;
+  }
+  // A hit makes the entry the most recently used. Failing (read-only file
+  // system) only makes eviction less accurate.
+  futimens(file.fd, nullptr);
+  return std::move(blob).value();
+}
+
+Result<void> CodeCache::put(const CacheKey& key,
+                            std::span<const uint8_t> blob) const {
+  auto entry = encode_entry(key, blob);
+  if (!entry.ok()) return std::move(entry).error();
+  if (entry->size() > max_bytes_) return {};
+
+  const std::string path = entry_path(key);
+  const std::string shard = path.substr(0, path.rfind('/'));
+  for (int attempt = 0;; attempt++) {
+    if (mkdir(shard.c_str(), 0700) != 0 && errno != EEXIST) {
+      auto made = make_directories(shard);
+      if (!made.ok()) return made;
+    }
+    const std::string temp = shard + "/" + temp_name();
+    FdCloser file{::open(temp.c_str(),
+                         O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+                         0600)};
+    if (file.fd < 0) {
+      // EEXIST: a name collision; ENOENT: the shard was removed by someone
+      // clearing the cache under us. Both deserve another try.
+      if ((errno == EEXIST || errno == ENOENT) && attempt + 1 < kPutAttempts) {
+        continue;
+      }
+      return io_error("cannot create " + temp, errno);
+    }
+    auto written = write_all(file.fd, *entry);
+    int close_status = close(file.fd);
+    int close_errno = errno;
+    file.fd = -1;
+    if (written.ok() && close_status != 0) {
+      written = io_error("close", close_errno);
+    }
+    if (!written.ok()) {
+      unlink(temp.c_str());
+      return Error(ErrorKind::Io, "cannot write cache entry " + temp + ": " +
+                                      written.error().message);
+    }
+    if (rename(temp.c_str(), path.c_str()) != 0) {
+      int err = errno;
+      unlink(temp.c_str());
+      return io_error("cannot rename " + temp + " to " + path, err);
+    }
+    break;
+  }
+  const uint64_t unscanned =
+      unscanned_bytes_->fetch_add(entry->size()) + entry->size();
+  if (unscanned <= max_bytes_ / 16 && !scan_is_due()) return {};
+  return evict();
+}
+
+bool CodeCache::scan_is_due() const {
+  struct stat st {};
+  const std::string marker = root_ + "/" + kScanMarker;
+  return stat(marker.c_str(), &st) != 0 ||
+         older_than(st.st_mtim, kScanIntervalSeconds);
+}
+
+Result<std::vector<CodeCache::EntryFile>> CodeCache::scan(
+    bool remove_stale_temps) const {
+  std::vector<EntryFile> entries;
+  DirPtr root(opendir(root_.c_str()));
+  if (!root) {
+    if (errno == ENOENT) return entries;
+    return io_error("cannot read cache directory " + root_, errno);
+  }
+  while (dirent* shard_entry = readdir(root.get())) {
+    const std::string_view shard_name = shard_entry->d_name;
+    if (!is_shard_name(shard_name)) continue;
+    int shard_fd = openat(dirfd(root.get()), shard_entry->d_name,
+                          O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (shard_fd < 0) {
+      if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP) continue;
+      return io_error("cannot read cache directory " + root_ + "/" +
+                          std::string(shard_name),
+                      errno);
+    }
+    DirPtr shard(fdopendir(shard_fd));
+    if (!shard) {
+      int err = errno;
+      close(shard_fd);
+      return io_error("cannot read cache directory " + root_ + "/" +
+                          std::string(shard_name),
+                      err);
+    }
+    while (dirent* file = readdir(shard.get())) {
+      const std::string_view name = file->d_name;
+      const bool entry = is_entry_name(name, shard_name);
+      if (!entry && !is_temp_name(name)) continue;
+      struct stat st {};
+      if (fstatat(shard_fd, file->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        continue;  // removed meanwhile
+      }
+      if (!S_ISREG(st.st_mode)) continue;
+      if (entry) {
+        entries.push_back(EntryFile{
+            root_ + "/" + std::string(shard_name) + "/" + std::string(name),
+            uint64_t(st.st_size), st.st_mtim});
+      } else if (remove_stale_temps &&
+                 older_than(st.st_mtim, kStaleTempSeconds)) {
+        unlinkat(shard_fd, file->d_name, 0);
+      }
+    }
+  }
+  return entries;
+}
+
+Result<void> CodeCache::evict() const {
+  unscanned_bytes_->store(0);
+  // Marked before scanning, so that processes putting meanwhile do not all
+  // scan too. Failing to mark only makes the next put scan again.
+  const std::string marker = root_ + "/" + kScanMarker;
+  FdCloser mark{::open(marker.c_str(),
+                       O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)};
+  if (mark.fd >= 0) futimens(mark.fd, nullptr);
+
+  auto entries = scan(/*remove_stale_temps=*/true);
+  if (!entries.ok()) return std::move(entries).error();
+  uint64_t total = 0;
+  for (const EntryFile& e : *entries) total += e.size;
+  if (total <= max_bytes_) return {};
+  std::sort(entries->begin(), entries->end(),
+            [](const EntryFile& a, const EntryFile& b) {
+              if (a.mtime.tv_sec != b.mtime.tv_sec) {
+                return a.mtime.tv_sec < b.mtime.tv_sec;
+              }
+              if (a.mtime.tv_nsec != b.mtime.tv_nsec) {
+                return a.mtime.tv_nsec < b.mtime.tv_nsec;
+              }
+              return a.path < b.path;
+            });
+  for (const EntryFile& e : *entries) {
+    if (total <= max_bytes_) break;
+    // ENOENT: another process evicted it first; it is gone all the same.
+    if (unlink(e.path.c_str()) != 0 && errno != ENOENT) {
+      return io_error("cannot evict cache entry " + e.path, errno);
+    }
+    total -= e.size;
+  }
+  return {};
+}
+
+Result<CacheStats> CodeCache::stats() const {
+  CacheStats stats;
+  stats.directory = directory_;
+  stats.max_bytes = max_bytes_;
+  struct stat st {};
+  stats.exists = stat(root_.c_str(), &st) == 0;
+  auto entries = scan(/*remove_stale_temps=*/false);
+  if (!entries.ok()) return std::move(entries).error();
+  stats.entries = entries->size();
+  for (const EntryFile& e : *entries) stats.bytes += e.size;
+  return stats;
+}
+
+Result<ClearResult> CodeCache::clear() const {
+  auto entries = scan(/*remove_stale_temps=*/true);
+  if (!entries.ok()) return std::move(entries).error();
+  ClearResult result;
+  for (const EntryFile& e : *entries) {
+    if (unlink(e.path.c_str()) != 0) {
+      if (errno == ENOENT) continue;
+      return io_error("cannot remove cache entry " + e.path, errno);
+    }
+    result.entries++;
+    result.bytes += e.size;
+  }
+  return result;
+}
+
+}  // namespace heron
