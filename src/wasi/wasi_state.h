@@ -16,6 +16,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "heron/memory.h"
@@ -224,6 +225,29 @@ class GuestMemory {
   uint64_t size_;
 };
 
+// The fd_readdir cookies of one directory fd. A cookie stands for a host
+// directory position (an entry's d_off: on ext4 a 63-bit hash) by a small
+// number, because wasi-libc keeps cookies in a 32-bit `long` for
+// telldir/seekdir and would cut the host's own. Cookie 0 is the start,
+// cookie k the k-th distinct position handed out; they live as long as
+// the fd (so the table is bounded by the positions the directory ever had).
+struct DirCookies {
+  std::vector<uint64_t> positions;
+  std::unordered_map<uint64_t, uint64_t> cookie_of;
+
+  uint64_t cookie_for(uint64_t position) {
+    auto [it, added] = cookie_of.try_emplace(position, positions.size() + 1);
+    if (added) positions.push_back(position);
+    return it->second;
+  }
+  // The host position of `cookie`, nullopt for one never handed out.
+  std::optional<uint64_t> position_of(uint64_t cookie) const {
+    if (cookie == 0) return 0;
+    if (cookie > positions.size()) return std::nullopt;
+    return positions[cookie - 1];
+  }
+};
+
 // One open guest file descriptor.
 struct FdEntry {
   int host_fd = -1;
@@ -232,6 +256,7 @@ struct FdEntry {
   uint64_t rights_base = 0;
   uint64_t rights_inheriting = 0;
   std::string preopen_name;  // non-empty for a preopened directory
+  DirCookies dir_cookies;    // directories only
 };
 
 // The call's arguments, read as WASI's unsigned integer types.

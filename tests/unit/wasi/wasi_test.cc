@@ -199,6 +199,9 @@ class WasiTest : public ::testing::Test {
     return call("fd_write", fd, kIov, 1, kOut);
   }
 
+  std::vector<std::string> readdir_from(int32_t fd, uint64_t cookie,
+                                        uint32_t len, uint64_t* last_next);
+
   static constexpr uint32_t kPath = 0x100, kOut = 0x80, kIov = 0x40,
                             kData = 0x1000, kBuf = 0x4000;
   static constexpr uint64_t kRead = 1 << 1, kSeek = 1 << 2, kTell = 1 << 5,
@@ -514,6 +517,86 @@ TEST_F(WasiTest, PollOneoffSleepsOnAClock) {
   EXPECT_EQ(u64(0x300), userdata);
   EXPECT_EQ(get(0x308, 2), std::string(2, '\0'));  // no error
   EXPECT_EQ(call("poll_oneoff", 0x200, 0x300, 0, kOut), kInval);
+}
+
+// fd_readdir from `cookie` into kBuf (a `len`-byte buffer): the names of
+// the whole entries, and the d_next of the last one.
+std::vector<std::string> WasiTest::readdir_from(int32_t fd, uint64_t cookie,
+                                                uint32_t len,
+                                                uint64_t* last_next) {
+  std::vector<std::string> names;
+  EXPECT_EQ(call("fd_readdir", fd, kBuf, len, cookie, kOut), kSuccess);
+  const uint32_t used = u32(kOut);
+  for (uint32_t at = 0; at + 24 <= used;) {
+    const uint32_t name_len = u32(kBuf + at + 16);
+    if (at + 24 + name_len > used) break;  // cut short
+    names.push_back(get(kBuf + at + 24, name_len));
+    *last_next = u64(kBuf + at);
+    at += 24 + name_len;
+  }
+  return names;
+}
+
+TEST_F(WasiTest, ReaddirCookiesSurviveRemovingListedEntries) {
+  start();
+  ASSERT_EQ(path_call("path_create_directory", "d"), kSuccess);
+  constexpr int kFiles = 300;
+  for (int i = 0; i < kFiles; ++i) {
+    std::ofstream(sandbox_ / "d" / ("file-number-" + std::to_string(i)));
+  }
+  const int32_t d = open("d", kDirectory, kReaddir);
+  ASSERT_GT(d, 3);
+  // Small buffers: many calls, each resuming from the last cookie, and
+  // every entry listed is removed at once, as `rm -r` does.
+  std::set<std::string> seen;
+  uint64_t cookie = 0;
+  for (int calls = 0; calls < 10000; ++calls) {
+    uint64_t next = cookie;
+    const std::vector<std::string> names = readdir_from(d, cookie, 300, &next);
+    if (names.empty()) break;
+    for (const std::string& name : names) {
+      EXPECT_TRUE(seen.insert(name).second) << name << " listed twice";
+      if (name != "." && name != "..") {
+        EXPECT_EQ(path_call("path_unlink_file", "d/" + name), kSuccess);
+      }
+    }
+    // wasi-libc keeps cookies in a 32-bit long (telldir/seekdir).
+    EXPECT_LT(next, uint64_t(INT32_MAX)) << "cookie too large for wasm32";
+    cookie = next;
+  }
+  EXPECT_EQ(seen.size(), size_t(kFiles + 2));
+  EXPECT_TRUE(fs::is_empty(sandbox_ / "d"));
+  // A cookie never handed out is refused; 0 starts over.
+  EXPECT_EQ(call("fd_readdir", d, kBuf, 4096, int64_t(1) << 40, kOut), kInval);
+  uint64_t next = 0;
+  EXPECT_EQ(readdir_from(d, 0, 4096, &next).size(), 2u);  // . and ..
+}
+
+TEST_F(WasiTest, ReaddirResumesAtAnyCookieHandedOut) {
+  start();
+  ASSERT_EQ(path_call("path_create_directory", "d"), kSuccess);
+  for (int i = 0; i < 50; ++i) {
+    std::ofstream(sandbox_ / "d" / ("file" + std::to_string(i)));
+  }
+  const int32_t d = open("d", kDirectory, kReaddir);
+  uint64_t last = 0;
+  const std::vector<std::string> all = readdir_from(d, 0, 8192, &last);
+  ASSERT_EQ(all.size(), 52u);
+  // Each entry's d_next resumes right after it (seekdir to a telldir).
+  ASSERT_EQ(call("fd_readdir", d, kBuf, 8192, int64_t(0), kOut), kSuccess);
+  std::vector<uint64_t> nexts;
+  for (uint32_t at = 0, i = 0; i < all.size(); ++i) {
+    nexts.push_back(u64(kBuf + at));
+    at += 24 + u32(kBuf + at + 16);
+  }
+  for (size_t i = 0; i < all.size(); i += 7) {
+    uint64_t unused = 0;
+    const std::vector<std::string> rest =
+        readdir_from(d, nexts[i], 8192, &unused);
+    EXPECT_EQ(rest,
+              std::vector<std::string>(all.begin() + long(i) + 1, all.end()))
+        << "after entry " << i;
+  }
 }
 
 TEST_F(WasiTest, PreopenThatIsNotADirectoryIsAnError) {
