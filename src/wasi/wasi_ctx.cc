@@ -243,7 +243,7 @@ Errno resolve_parent(int base_fd, const std::string& path, ParentDir* out) {
     // The directory itself, resolved beneath like any path, so that no
     // *at() call sees a ".." that could step above the preopen.
     parent = p;
-    name = ".";
+    name.assign(1, '.');
   }
   int fd = -1;
   Errno e = open_beneath(base_fd, parent, O_PATH | O_DIRECTORY, 0, &fd);
