@@ -201,6 +201,8 @@ class WasiTest : public ::testing::Test {
 
   std::vector<std::string> readdir_from(int32_t fd, uint64_t cookie,
                                         uint32_t len, uint64_t* last_next);
+  void subscribe(uint32_t at, uint64_t userdata, uint8_t tag,
+                 uint32_t fd_or_clock, uint64_t timeout);
 
   static constexpr uint32_t kPath = 0x100, kOut = 0x80, kIov = 0x40,
                             kData = 0x1000, kBuf = 0x4000;
@@ -597,6 +599,71 @@ TEST_F(WasiTest, ReaddirResumesAtAnyCookieHandedOut) {
               std::vector<std::string>(all.begin() + long(i) + 1, all.end()))
         << "after entry " << i;
   }
+}
+
+// A poll_oneoff subscription at `at`: a clock (tag 0) or an fd (1 read,
+// 2 write).
+void WasiTest::subscribe(uint32_t at, uint64_t userdata, uint8_t tag,
+                         uint32_t fd_or_clock, uint64_t timeout) {
+  std::memset(memory_.data() + at, 0, 48);
+  std::memcpy(memory_.data() + at, &userdata, 8);
+  memory_.data()[at + 8] = tag;
+  put32(at + 16, fd_or_clock);
+  std::memcpy(memory_.data() + at + 24, &timeout, 8);
+}
+
+TEST_F(WasiTest, PollOneoffRefusesToWaitOnCpuTimeClocks) {
+  start();
+  for (uint32_t clock : {2u, 3u}) {  // process, thread CPU time
+    subscribe(0x200, 7, 0, clock, 1'000'000);
+    const auto t0 = std::chrono::steady_clock::now();
+    ASSERT_EQ(call("poll_oneoff", 0x200, 0x400, 1, kOut), kSuccess);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0,
+              std::chrono::milliseconds(500));
+    ASSERT_EQ(u32(kOut), 1u);
+    EXPECT_EQ(u64(0x400), 7u);
+    EXPECT_EQ(get(0x408, 1)[0], 58) << "notsup";  // errno, low byte
+  }
+}
+
+TEST_F(WasiTest, PollOneoffReportsReadyDescriptorsBesideErrors) {
+  start();
+  std::ofstream(sandbox_ / "f") << "data";
+  const int32_t f = open("f", 0, kRead | (1 << 27));  // poll_fd_readwrite
+  ASSERT_GT(f, 3);
+  subscribe(0x200, 1, 1, 99, 0);                // not open: badf
+  subscribe(0x230, 2, 1, uint32_t(f), 0);       // readable at once
+  subscribe(0x260, 3, 0, 1, 5'000'000'000ull);  // a clock far away
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(call("poll_oneoff", 0x200, 0x400, 3, kOut), kSuccess);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+  ASSERT_EQ(u32(kOut), 2u);
+  std::map<uint64_t, int> errors;
+  for (uint32_t i = 0; i < 2; ++i) {
+    errors[u64(0x400 + i * 32)] = get(0x408 + i * 32, 1)[0];
+  }
+  EXPECT_EQ(errors, (std::map<uint64_t, int>{{1, kBadf}, {2, kSuccess}}));
+}
+
+TEST_F(WasiTest, PollOneoffReportsTheHangupOfAPipe) {
+  // The guest's stdin is the host's fd 0: a pipe whose writer is gone.
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  ASSERT_EQ(::write(pipe_fds[1], "xy", 2), 2);
+  close(pipe_fds[1]);
+  start();
+  const int saved = dup(0);
+  dup2(pipe_fds[0], 0);
+  close(pipe_fds[0]);
+  subscribe(0x200, 5, 1, 0, 0);
+  const int32_t e = call("poll_oneoff", 0x200, 0x400, 1, kOut);
+  dup2(saved, 0);
+  close(saved);
+  ASSERT_EQ(e, kSuccess);
+  ASSERT_EQ(u32(kOut), 1u);
+  EXPECT_EQ(get(0x408, 2), std::string(2, '\0'));  // no error
+  EXPECT_EQ(u64(0x410), 2u);                       // nbytes still unread
+  EXPECT_EQ(get(0x418, 1)[0], 1);                  // fd_readwrite_hangup
 }
 
 TEST_F(WasiTest, PreopenThatIsNotADirectoryIsAnError) {
