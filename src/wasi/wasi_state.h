@@ -313,11 +313,17 @@ struct ParentDir {
 // sees "..". Absolute paths are `notcapable`, empty ones `noent`.
 Errno resolve_parent(int base_fd, const std::string& path, ParentDir* out);
 
+// `fd` itself, or, when it is 0, 1 or 2, a duplicate numbered 3 or above
+// (the original closed): a host fd the WASI layer opens while Heron runs
+// with a standard stream closed must not take that stream's number, which
+// the guest's own fd 0..2 name. -1 stays -1 (errno kept).
+int above_stdio(int fd);
+
 // openat2(base_fd, path, flags | O_CLOEXEC, mode) with RESOLVE_BENEATH |
 // RESOLVE_NO_MAGICLINKS: the kernel resolves every component (symlinks
 // included, atomically against concurrent renames) and refuses any step
 // outside `base_fd`. Escapes are `notcapable`; a kernel without openat2 is
-// `nosys` (there is no unchecked fallback).
+// `nosys` (there is no unchecked fallback). The fd is above_stdio's.
 Errno open_beneath(int base_fd, const std::string& path, int flags,
                    uint32_t mode, int* out_fd);
 

@@ -37,6 +37,10 @@
 #   stdout_is=TEXT        stdout equals TEXT (without its final newline)
 #   stderr_is=TEXT        stderr equals TEXT (without its final newline)
 #   stderr_has=TEXT       stderr contains TEXT
+#   tty=1                 stdin, stdout and stderr are one terminal: the
+#                         command runs under script(1) (skipped without it),
+#                         and stdout is what the terminal showed (\r\n line
+#                         ends, stderr included); its stdin is fed to the pty
 #   limit=SECONDS         time limit of one run (default 30)
 #   flags_first=1         --dir/--env before FILE rather than after it
 #   cflags=(...)          extra flags of both builds; wasm_cflags=(...) and
@@ -175,6 +179,10 @@ launch() {
     else
       exec <"$input"
     fi
+    if ((tty)); then
+      exec timeout -k 5 "$limit" script -qec "$(printf '%q ' "$@")" /dev/null \
+        >"$o" 2>"$e"
+    fi
     if ((sha)); then
       timeout -k 5 "$limit" "$@" 2>"$e" | sha256sum | cut -d' ' -f1 >"$o"
       exit "${PIPESTATUS[0]}"
@@ -204,6 +212,10 @@ run_case() {
   label="$name#$ncase${desc:+ ($desc)}"
   local dir="$work/$name/$ncase" sha=0 how start
   [[ " $check " == *" native_sha256 "* ]] && sha=1
+  if ((tty)) && ! command -v script >/dev/null; then
+    echo "SKIP ($label): script(1) (util-linux) missing, no terminal to run in"
+    return
+  fi
   build_wasm || return
   start=$(now)
   prepare "$dir"
@@ -296,7 +308,7 @@ run_program() {
   local wasm_built='' native_built='' ncase=0 label='' input='' code=0
   local native_dir='' desc='' stdin='' stdin_cmd='' stderr_has=''
   local status=0 check=expected expected=$name.expected limit=30
-  local flags_first=0 stdin_text stdout_is stderr_is # unset: not given
+  local flags_first=0 tty=0 stdin_text stdout_is stderr_is # unset: not given
   local failures_before=$failures
   local -a args=() envs=() dirs=() cflags=() wasm_cflags=() native_cflags=()
   mkdir -p "$work/$name"

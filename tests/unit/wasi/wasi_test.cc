@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -664,6 +665,62 @@ TEST_F(WasiTest, PollOneoffReportsTheHangupOfAPipe) {
   EXPECT_EQ(get(0x408, 2), std::string(2, '\0'));  // no error
   EXPECT_EQ(u64(0x410), 2u);                       // nbytes still unread
   EXPECT_EQ(get(0x418, 1)[0], 1);                  // fd_readwrite_hangup
+}
+
+// Runs `body` with the host's fd `target` replaced by `replacement` (or
+// closed, for -1), restoring it afterwards whatever `body` does.
+template <class F>
+void with_host_fd(int target, int replacement, F body) {
+  const int saved = dup(target);
+  ASSERT_GE(saved, 0);
+  if (replacement >= 0) {
+    dup2(replacement, target);
+  } else {
+    close(target);
+  }
+  body();
+  dup2(saved, target);
+  close(saved);
+}
+
+TEST_F(WasiTest, TerminalStdioIsATtyToTheGuest) {
+  const int master = posix_openpt(O_RDWR | O_NOCTTY);
+  ASSERT_GE(master, 0);
+  ASSERT_EQ(grantpt(master), 0);
+  ASSERT_EQ(unlockpt(master), 0);
+  const int tty = ::open(ptsname(master), O_RDWR | O_NOCTTY);
+  ASSERT_GE(tty, 0);
+  with_host_fd(0, tty, [&] { start(); });
+  close(tty);
+  close(master);
+  // wasi-libc's isatty(): a character device without fd_seek and fd_tell.
+  ASSERT_EQ(call("fd_fdstat_get", 0, 0x10), kSuccess);
+  EXPECT_EQ(get(0x10, 1)[0], 2);  // character device
+  EXPECT_EQ(u64(0x18) & (kSeek | kTell), 0u);
+  EXPECT_NE(u64(0x18) & (kRead | kWrite), 0u);
+  // A file keeps them (stdout here is not a terminal under ctest).
+  const int32_t f = open("f", kCreat, kRead | kSeek | kTell);
+  ASSERT_EQ(call("fd_fdstat_get", f, 0x10), kSuccess);
+  EXPECT_EQ(u64(0x18) & (kSeek | kTell), kSeek | kTell);
+}
+
+TEST_F(WasiTest, ClosedStdioIsNotOpenInTheGuestNorReusedByIt) {
+  int32_t write_errno = -1, file_fd = -1;
+  // Heron started with stdout closed: the guest's fd 1 is not open, and a
+  // file the guest opens takes guest fd 1 (the lowest free), as natively,
+  // but never host fd 1.
+  with_host_fd(1, -1, [&] {
+    start();
+    write_errno = write(1, "lost");
+    file_fd = open("f", kCreat, kWrite);
+  });
+  EXPECT_EQ(write_errno, kBadf);
+  ASSERT_EQ(file_fd, 1);
+  // Host fd 1 is the real stdout again; the guest's fd 1 is still the file.
+  ASSERT_EQ(write(1, "into the file"), kSuccess);
+  std::ifstream in(sandbox_ / "f");
+  EXPECT_EQ(std::string((std::istreambuf_iterator<char>(in)), {}),
+            "into the file");
 }
 
 TEST_F(WasiTest, PreopenThatIsNotADirectoryIsAnError) {
