@@ -239,11 +239,20 @@ Errno open_beneath(int base_fd, const std::string& path, int flags,
   }
 }
 
+std::optional<Filetype> ParentDir::type() const {
+  struct stat st {};
+  if (fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+    return std::nullopt;
+  return filetype_of_mode(st.st_mode);
+}
+
 Errno resolve_parent(int base_fd, const std::string& path, ParentDir* out) {
   std::string p = path;
-  // "a/b/" names b: the trailing slashes only say b must be a directory,
-  // which the syscall acting on it will check.
+  // "a/b/" names b, which must be a directory. The slashes cannot be left
+  // for the syscall to check: they would make it follow b if b is a
+  // symlink, unchecked.
   while (p.size() > 1 && p.back() == '/') p.pop_back();
+  const bool must_be_dir = p.size() < path.size();
   if (p.empty()) return Errno::noent;
   if (p[0] == '/') return Errno::notcapable;
   const size_t slash = p.rfind('/');
@@ -260,6 +269,11 @@ Errno resolve_parent(int base_fd, const std::string& path, ParentDir* out) {
   if (e != Errno::success) return e;
   out->dir_fd = fd;
   out->name = std::move(name);
+  out->must_be_dir = must_be_dir;
+  if (must_be_dir) {
+    const std::optional<Filetype> type = out->type();
+    if (type && *type != kDirectory) return Errno::notdir;
+  }
   return Errno::success;
 }
 

@@ -296,11 +296,19 @@ namespace wasi {
 struct ParentDir {
   int dir_fd = -1;
   std::string name;
+  // The guest path ended in "/": `name` must be a directory. One that
+  // exists and is not (a file, a symlink) was refused with `notdir`
+  // already; creating anything but a directory there must fail too.
+  bool must_be_dir = false;
   ParentDir() = default;
   ParentDir(ParentDir&& other) noexcept
-      : dir_fd(other.dir_fd), name(std::move(other.name)) {
+      : dir_fd(other.dir_fd),
+        name(std::move(other.name)),
+        must_be_dir(other.must_be_dir) {
     other.dir_fd = -1;
   }
+  // What `name` is (lstat), nullopt when it does not exist.
+  std::optional<Filetype> type() const;
   ParentDir& operator=(ParentDir&&) = delete;
   ~ParentDir();
 };
@@ -308,8 +316,11 @@ struct ParentDir {
 // Splits `path` relative to the directory `base_fd` into its parent, opened
 // (O_PATH) strictly beneath `base_fd`, and its last component, for the *at()
 // syscalls, which never follow a symlink in that last component unless
-// asked. A last component "." or ".." is resolved too (to a directory
-// beneath `base_fd`) and the name becomes ".", so that no *at() call ever
+// asked. Trailing slashes are taken off the name, which must then be a
+// directory (ParentDir::must_be_dir; `notdir` for an existing non-directory,
+// as Linux answers unlink("file/")). A last component "." or ".." is
+// resolved too (to a directory beneath `base_fd`) and the name becomes ".",
+// so that no *at() call ever
 // sees "..". Absolute paths are `notcapable`, empty ones `noent`.
 Errno resolve_parent(int base_fd, const std::string& path, ParentDir* out);
 

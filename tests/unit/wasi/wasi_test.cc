@@ -29,7 +29,7 @@ namespace fs = std::filesystem;
 // WASI errno values the tests expect (the spec's numbering).
 constexpr int32_t kSuccess = 0, kBadf = 8, kExist = 20, kFault = 21,
                   kInval = 28, kLoop = 32, kNoent = 44, kNosys = 52,
-                  kNotempty = 55, kNotsock = 57, kNotcapable = 76;
+                  kNotdir = 54, kNotempty = 55, kNotsock = 57, kNotcapable = 76;
 
 struct Sig {
   const char* name;
@@ -665,6 +665,34 @@ TEST_F(WasiTest, PollOneoffReportsTheHangupOfAPipe) {
   EXPECT_EQ(get(0x408, 2), std::string(2, '\0'));  // no error
   EXPECT_EQ(u64(0x410), 2u);                       // nbytes still unread
   EXPECT_EQ(get(0x418, 1)[0], 1);                  // fd_readwrite_hangup
+}
+
+TEST_F(WasiTest, ATrailingSlashDemandsADirectory) {
+  start();
+  std::ofstream(sandbox_ / "f") << "keep me";
+  fs::create_directory(sandbox_ / "d");
+  fs::create_symlink("d", sandbox_ / "dl");
+  // Acting on the name itself: refused unless it is a directory, and a
+  // symlink is not followed to find one.
+  EXPECT_EQ(path_call("path_unlink_file", "f/"), kNotdir);
+  EXPECT_EQ(path_call("path_unlink_file", "dl/"), kNotdir);
+  EXPECT_EQ(path_call("path_remove_directory", "f//"), kNotdir);
+  EXPECT_EQ(path_call("path_remove_directory", "dl/"), kNotdir);
+  put(kPath, "f");
+  put(0x200, "g/");
+  EXPECT_EQ(call("path_rename", 3, kPath, 1, 3, 0x200, 2), kNotdir);
+  EXPECT_EQ(call("path_link", 3, 0, kPath, 1, 3, 0x200, 2), kNoent);
+  EXPECT_EQ(call("path_symlink", kPath, 1, 3, 0x200, 2), kNoent);
+  EXPECT_TRUE(fs::exists(sandbox_ / "f"));
+  EXPECT_TRUE(fs::is_symlink(sandbox_ / "dl"));
+  EXPECT_FALSE(fs::exists(sandbox_ / "g"));
+  // Directories take it.
+  EXPECT_EQ(path_call("path_create_directory", "e/"), kSuccess);
+  put(kPath, "e/");
+  put(0x200, "e2/");
+  EXPECT_EQ(call("path_rename", 3, kPath, 2, 3, 0x200, 3), kSuccess);
+  EXPECT_EQ(path_call("path_remove_directory", "e2/"), kSuccess);
+  EXPECT_EQ(path_call("path_remove_directory", "d/"), kSuccess);
 }
 
 // Runs `body` with the host's fd `target` replaced by `replacement` (or

@@ -261,6 +261,34 @@ static void mistakes(void) {
             st.st_size == 3,
         "truncate by path", NULL);
   expect_errno((int)lseek(0, 0, SEEK_CUR), ESPIPE, "lseek on a pipe");
+
+  // A trailing slash demands a directory, even of calls that act on the
+  // name itself (unlink, rename, link), and never follows a symlink there.
+  check(symlink("file", at("flink")) == 0 && symlink("full", at("dlink")) == 0,
+        "symlinks flink and dlink", NULL);
+  expect_errno(unlink(at("file/")), ENOTDIR, "unlink file/");
+  expect_errno(unlink(at("full/")), EISDIR, "unlink dir/");
+  expect_errno(unlink(at("flink/")), ENOTDIR, "unlink symlink-to-file/");
+  expect_errno(unlink(at("dlink/")), ENOTDIR, "unlink symlink-to-dir/");
+  expect_errno(rmdir(at("file/")), ENOTDIR, "rmdir file/");
+  expect_errno(rmdir(at("dlink/")), ENOTDIR, "rmdir symlink-to-dir/");
+  expect_errno(rename(at("file/"), at("x")), ENOTDIR, "rename file/ x");
+  expect_errno(rename(at("file"), at("x/")), ENOTDIR, "rename file x/");
+  expect_errno(rename(at("flink/"), at("x")), ENOTDIR, "rename symlink/ x");
+  expect_errno(link(at("file/"), at("x")), ENOTDIR, "link file/ x");
+  expect_errno(link(at("file"), at("x/")), ENOENT, "link file x/");
+  expect_errno(symlink("t", at("sl/")), ENOENT, "symlink t sl/");
+  expect_errno((int)readlink(at("flink/"), buf, sizeof buf), ENOTDIR,
+               "readlink symlink-to-file/");
+  check(access(at("file"), F_OK) == 0 && access(at("flink"), F_OK) == 0 &&
+            access(at("dlink"), F_OK) == 0,
+        "nothing was removed", NULL);
+  check(mkdir(at("slashed/"), 0755) == 0 &&
+            rename(at("slashed/"), at("renamed/")) == 0 &&
+            rmdir(at("renamed/")) == 0,
+        "mkdir, rename and rmdir of dir/", NULL);
+  unlink(at("flink"));
+  unlink(at("dlink"));
 }
 
 static int compare_names(const void* a, const void* b) {
