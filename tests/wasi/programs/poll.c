@@ -3,7 +3,9 @@
 // at end of file (POLLHUP, as Linux reports it); a timeout alone; stdout
 // writable; a regular file readable at once; an invalid descriptor
 // (POLLNVAL) reported together with a ready one; a negative fd ignored.
-// argv[1] says what stdin does: "late" (data after ~300 ms) or "now".
+// argv[1] says what stdin does: "late" (data ~300 ms after the program
+// creates the file argv[3], so that a slow start cannot make it early) or
+// "now"; argv[2] is a regular file.
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
@@ -39,6 +41,7 @@ int main(int argc, char** argv) {
   long long t0;
   int r;
   if (late) {
+    close(open(argv[3], O_CREAT | O_WRONLY, 0644));  // "send it now"
     p[0] = (struct pollfd){0, POLLIN, 0};
     t0 = ms_now();
     r = poll(p, 1, 40);
