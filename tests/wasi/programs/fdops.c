@@ -77,6 +77,19 @@ static void positioned_io(void) {
             fstat(fd, &st) == 0 && st.st_size == 101,
         "write past the end", NULL);
 
+  // Offsets past 4 GiB: 64-bit all the way (a sparse file).
+  const off_t far = 5000000000ll;
+  check(pwrite(fd, "z", 1, far) == 1 && fstat(fd, &st) == 0 &&
+            st.st_size == far + 1 && lseek(fd, 0, SEEK_END) == far + 1,
+        "pwrite at 5e9", NULL);
+  buf[0] = 0;
+  check(pread(fd, buf, 4, far) == 1 && buf[0] == 'z', "pread at 5e9", NULL);
+  check(lseek(fd, -1, SEEK_END) == far && read(fd, buf, 1) == 1 &&
+            buf[0] == 'z' && lseek(fd, 0, SEEK_CUR) == far + 1,
+        "lseek and read at 5e9", NULL);
+  check(ftruncate(fd, 6000000000ll) == 0 && fstat(fd, &st) == 0 &&
+            st.st_size == 6000000000ll,
+        "ftruncate to 6e9", NULL);
   check(ftruncate(fd, 4) == 0 && fstat(fd, &st) == 0 && st.st_size == 4,
         "ftruncate shrinks", NULL);
   check(ftruncate(fd, 4096) == 0 && fstat(fd, &st) == 0 && st.st_size == 4096,
