@@ -24,7 +24,7 @@
 #                         scratch directory); none of the three: /dev/null
 #   status=N              expected exit status (default 0)
 #   check="HOW ..."       how stdout is checked (all that are listed):
-#     expected              equal to programs/$expected (NAME.expected)
+#     expected              equal to programs/$expected
 #     native                equal to the stdout of the same source built
 #                           natively (gcc/g++ -O2), run with the same
 #                           arguments, `env -i` plus envs, the same stdin, in
@@ -34,6 +34,7 @@
 #                           through a pipe (outputs too large to keep)
 #     stdin                 byte-identical to the stdin file (cmp)
 #     none                  only the status, stderr and verify
+#   expected=FILE         the expected stdout in programs/ (NAME.expected)
 #   stdout_is=TEXT        stdout equals TEXT (without its final newline)
 #   stderr_is=TEXT        stderr equals TEXT (without its final newline)
 #   stderr_has=TEXT       stderr contains TEXT
@@ -52,6 +53,7 @@
 #                         directory after the runs ($native_dir: the native
 #                         one's, when there was a native run); it reports
 #                         with `fail MESSAGE`
+# Both hooks may use $src (this directory) and $label (the case's name).
 #
 # Before the programs: exit codes of WAT modules calling proc_exit directly,
 # --dir of a missing directory as a usage error, a trap in a WASI module.
