@@ -382,10 +382,12 @@ Errno fd_tell(WasiState& s, const GuestMemory& mem,
 }
 
 // dirent: d_next u64 @0, d_ino u64 @8, d_namlen u32 @16, d_type u8 @20
-// (24 bytes), then the name. The cookie is the index of the next entry in
-// a fresh listing of the directory: stateless, so seekdir/rewinddir and
-// several readers of one fd all work, at the cost of re-reading the
-// directory per call.
+// (24 bytes), then the name. A cookie names a host directory position (the
+// d_off of the entry before; see DirCookies), taken up on a private stream
+// opened per call: seekdir/rewinddir and several readers of one fd all
+// work, and positions are as stable as the host filesystem makes telldir's.
+// (Counting entries instead would skip names as soon as the guest removes
+// ones it already saw, which is how `rm -r` empties a directory.)
 Errno fd_readdir(WasiState& s, const GuestMemory& mem,
                  std::span<const api::Val> a) {
   FdEntry* e = nullptr;
@@ -398,18 +400,24 @@ Errno fd_readdir(WasiState& s, const GuestMemory& mem,
   if (!mem.in_bounds(buf, buf_len) || !mem.in_bounds(used_ptr, 4))
     return Errno::fault;
   if (e->filetype != kDirectory) return Errno::notdir;
+  const std::optional<uint64_t> position = e->dir_cookies.position_of(cookie);
+  if (!position || *position > uint64_t(INT64_MAX)) return Errno::inval;
   // A private stream on the same directory: the guest fd's own offset is
   // left alone.
   const int dir_fd =
       openat(e->host_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir_fd < 0) return last_errno();
+  if (*position != 0 && lseek(dir_fd, off_t(*position), SEEK_SET) < 0) {
+    const Errno r = last_errno();
+    close(dir_fd);
+    return r;
+  }
   std::unique_ptr<DIR, int (*)(DIR*)> dir(fdopendir(dir_fd), closedir);
   if (!dir) {
     close(dir_fd);
     return last_errno();
   }
   uint32_t used = 0;
-  uint64_t index = 0;
   errno = 0;
   while (used < buf_len) {
     dirent* d = readdir(dir.get());
@@ -417,7 +425,6 @@ Errno fd_readdir(WasiState& s, const GuestMemory& mem,
       if (errno != 0) return last_errno();
       break;
     }
-    if (index++ < cookie) continue;
     Filetype type = kUnknown;
     switch (d->d_type) {
       case DT_BLK:
@@ -446,7 +453,8 @@ Errno fd_readdir(WasiState& s, const GuestMemory& mem,
     }
     const uint32_t name_len = uint32_t(std::strlen(d->d_name));
     uint8_t header[24] = {};
-    const uint64_t next = index, ino = d->d_ino;
+    const uint64_t next = e->dir_cookies.cookie_for(uint64_t(d->d_off));
+    const uint64_t ino = d->d_ino;
     std::memcpy(header, &next, 8);
     std::memcpy(header + 8, &ino, 8);
     std::memcpy(header + 16, &name_len, 4);

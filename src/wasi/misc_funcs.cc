@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 
@@ -133,6 +134,13 @@ Errno random_get(WasiState&, const GuestMemory& mem,
 // @40} or fd_readwrite {fd u32 @16}.
 // event (32 bytes): userdata u64 @0, error u16 @8, type u8 @10,
 // fd_readwrite {nbytes u64 @16, flags u16 @24}.
+//
+// Clocks are waited for on CLOCK_MONOTONIC (an absolute realtime deadline
+// becomes the time left until it); a CPU-time clock cannot be waited for
+// (the guest blocked here consumes none), so its subscription is answered
+// at once with `notsup`, as is any other bad subscription. Descriptors
+// are polled even then, without waiting, so that the answer holds every
+// event that is ready, like POSIX poll's.
 Errno poll_oneoff(WasiState& s, const GuestMemory& mem,
                   std::span<const api::Val> a) {
   const uint32_t in = arg32(a, 0), out = arg32(a, 1), n = arg32(a, 2);
@@ -146,8 +154,10 @@ Errno poll_oneoff(WasiState& s, const GuestMemory& mem,
     uint64_t userdata;
     uint16_t error;
     uint8_t type;
-    uint64_t nbytes;
+    uint64_t nbytes = 0;
+    uint16_t flags = 0;
   };
+  constexpr uint16_t kHangup = 1;  // eventrwflags.fd_readwrite_hangup
   std::vector<Event> events;
   std::vector<pollfd> pollfds;
   std::vector<uint32_t> poll_sub;  // subscription index of each pollfd
@@ -170,13 +180,15 @@ Errno poll_oneoff(WasiState& s, const GuestMemory& mem,
       mem.load(sub + 40, &flags);
       clockid_t clock;
       if (!host_clock(id, &clock)) {
-        events.push_back({userdata, uint16_t(Errno::inval), 0, 0});
+        events.push_back({userdata, uint16_t(Errno::inval), 0});
         continue;
       }
-      // Everything is measured on the monotonic clock: an absolute time
-      // on another clock becomes the remaining time from now.
+      if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC) {
+        events.push_back({userdata, uint16_t(Errno::notsup), 0});
+        continue;
+      }
       uint64_t rel = timeout;
-      if (flags & 1) {
+      if (flags & 1) {  // subscription_clock_abstime
         const uint64_t now = now_ns(clock);
         rel = timeout > now ? timeout - now : 0;
       }
@@ -190,52 +202,65 @@ Errno poll_oneoff(WasiState& s, const GuestMemory& mem,
       FdEntry* e = nullptr;
       if (Errno r = s.lookup(fd, right::poll_fd_readwrite, &e);
           r != Errno::success) {
-        events.push_back({userdata, uint16_t(r), tag, 0});
+        events.push_back({userdata, uint16_t(r), tag});
         continue;
       }
       pollfds.push_back(
           pollfd{e->host_fd, short(tag == 1 ? POLLIN : POLLOUT), 0});
       poll_sub.push_back(i);
     } else {
-      events.push_back({userdata, uint16_t(Errno::inval), tag, 0});
+      events.push_back({userdata, uint16_t(Errno::inval), tag});
     }
   }
 
-  // Errors are events already: report them without waiting.
-  if (events.empty()) {
-    for (;;) {
-      timespec ts{};
-      timespec* tsp = nullptr;
-      if (deadline) {
-        const uint64_t now = now_ns(CLOCK_MONOTONIC);
-        const uint64_t left = *deadline > now ? *deadline - now : 0;
-        ts.tv_sec = time_t(std::min<uint64_t>(left / 1000000000ull, INT_MAX));
-        ts.tv_nsec = long(left % 1000000000ull);
-        tsp = &ts;
-      }
-      const int r = ppoll(pollfds.data(), pollfds.size(), tsp, nullptr);
-      if (r < 0 && errno == EINTR) continue;
-      if (r < 0) return last_errno();
-      if (r > 0 || !deadline || now_ns(CLOCK_MONOTONIC) >= *deadline) break;
+  // With errors to report already, only look (a zero timeout).
+  const bool wait = events.empty();
+  for (;;) {
+    timespec ts{};
+    timespec* tsp = &ts;
+    if (wait && deadline) {
+      const uint64_t now = now_ns(CLOCK_MONOTONIC);
+      const uint64_t left = *deadline > now ? *deadline - now : 0;
+      ts.tv_sec = time_t(std::min<uint64_t>(left / 1000000000ull, INT_MAX));
+      ts.tv_nsec = long(left % 1000000000ull);
+    } else if (wait) {
+      tsp = nullptr;  // descriptors only: until one is ready
     }
+    const int r = ppoll(pollfds.data(), pollfds.size(), tsp, nullptr);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return last_errno();
+    if (r > 0 || !wait || !deadline || now_ns(CLOCK_MONOTONIC) >= *deadline)
+      break;
   }
   for (size_t k = 0; k < pollfds.size(); ++k) {
-    if (pollfds[k].revents == 0) continue;
+    const short revents = pollfds[k].revents;
+    if (revents == 0) continue;
     const uint32_t sub = in + poll_sub[k] * 48;
-    uint64_t userdata = 0;
-    uint8_t tag = 0;
-    mem.load(sub, &userdata);
-    mem.load(sub + 8, &tag);
-    int avail = 0;
-    if (tag == 1 && ioctl(pollfds[k].fd, FIONREAD, &avail) != 0) avail = 0;
-    events.push_back({userdata, 0, tag, uint64_t(avail)});
+    Event ev{0, 0, 0};
+    mem.load(sub, &ev.userdata);
+    mem.load(sub + 8, &ev.type);
+    if (revents & POLLNVAL) {
+      ev.error = uint16_t(Errno::badf);
+    } else if (ev.type == 2 && (revents & (POLLERR | POLLHUP))) {
+      ev.error = uint16_t(Errno::pipe);  // no reader left
+    } else if (ev.type == 1 && (revents & POLLERR) && !(revents & POLLIN)) {
+      ev.error = uint16_t(Errno::io);
+    } else {
+      // Readable (possibly at end of file: the hangup) or writable.
+      if (revents & POLLHUP) ev.flags = kHangup;
+      int avail = 0;
+      if (ev.type == 1 && ioctl(pollfds[k].fd, FIONREAD, &avail) != 0)
+        avail = 0;
+      ev.nbytes = uint64_t(std::max(avail, 0));
+    }
+    events.push_back(ev);
   }
   const uint64_t now = now_ns(CLOCK_MONOTONIC);
   for (const auto& [index, when] : clocks) {
     if (now < when) continue;
     uint64_t userdata = 0;
     mem.load(in + index * 48, &userdata);
-    events.push_back({userdata, 0, 0, 0});
+    events.push_back({userdata, 0, 0});
   }
   uint32_t count = 0;
   for (const Event& ev : events) {
@@ -245,7 +270,7 @@ Errno poll_oneoff(WasiState& s, const GuestMemory& mem,
     std::memcpy(buf + 8, &ev.error, 2);
     buf[10] = ev.type;
     std::memcpy(buf + 16, &ev.nbytes, 8);
-    // flags @24: fd_readwrite_hangup is not reported yet.
+    std::memcpy(buf + 24, &ev.flags, 2);
     mem.write(out + count * 32, buf, sizeof buf);
     ++count;
   }

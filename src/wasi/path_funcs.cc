@@ -189,6 +189,9 @@ Errno path_link(WasiState& s, const GuestMemory& mem,
                           arg32(a, 5), arg32(a, 6), &to);
       r != Errno::success)
     return r;
+  // "new/" cannot become a hard link (an existing directory there is left
+  // for linkat to refuse with exist).
+  if (to.must_be_dir && !to.type()) return Errno::noent;
   if (arg32(a, 1) & kLookupSymlinkFollow) {
     // linkat's own AT_SYMLINK_FOLLOW would follow a final symlink without
     // the beneath check; resolve it ourselves and link the result.
@@ -263,6 +266,11 @@ Errno path_rename(WasiState& s, const GuestMemory& mem,
                           arg32(a, 4), arg32(a, 5), &to);
       r != Errno::success)
     return r;
+  // A trailing slash on either side: only a directory moves.
+  if (to.must_be_dir) {
+    const std::optional<Filetype> type = from.type();
+    if (type && *type != kDirectory) return Errno::notdir;
+  }
   return renameat(from.dir_fd, from.name.c_str(), to.dir_fd, to.name.c_str()) ==
                  0
              ? Errno::success
@@ -282,6 +290,7 @@ Errno path_symlink(WasiState& s, const GuestMemory& mem,
                           arg32(a, 4), &p);
       r != Errno::success)
     return r;
+  if (p.must_be_dir && !p.type()) return Errno::noent;  // "link/"
   return symlinkat(target.c_str(), p.dir_fd, p.name.c_str()) == 0
              ? Errno::success
              : last_errno();

@@ -198,6 +198,15 @@ Filetype filetype_of_mode(uint32_t mode) {
   }
 }
 
+int above_stdio(int fd) {
+  if (fd < 0 || fd > 2) return fd;
+  const int moved = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+  const int saved = errno;
+  close(fd);
+  errno = saved;
+  return moved;
+}
+
 ParentDir::~ParentDir() {
   if (dir_fd >= 0) close(dir_fd);
 }
@@ -216,9 +225,10 @@ Errno open_beneath(int base_fd, const std::string& path, int flags,
   how.mode = creates ? mode : 0;
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
   for (;;) {
-    long fd = syscall(SYS_openat2, base_fd, path.c_str(), &how, sizeof how);
+    const int fd = above_stdio(
+        int(syscall(SYS_openat2, base_fd, path.c_str(), &how, sizeof how)));
     if (fd >= 0) {
-      *out_fd = int(fd);
+      *out_fd = fd;
       return Errno::success;
     }
     // EAGAIN: a concurrent rename raced the lookup; the kernel asks for a
@@ -229,11 +239,20 @@ Errno open_beneath(int base_fd, const std::string& path, int flags,
   }
 }
 
+std::optional<Filetype> ParentDir::type() const {
+  struct stat st {};
+  if (fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+    return std::nullopt;
+  return filetype_of_mode(st.st_mode);
+}
+
 Errno resolve_parent(int base_fd, const std::string& path, ParentDir* out) {
   std::string p = path;
-  // "a/b/" names b: the trailing slashes only say b must be a directory,
-  // which the syscall acting on it will check.
+  // "a/b/" names b, which must be a directory. The slashes cannot be left
+  // for the syscall to check: they would make it follow b if b is a
+  // symlink, unchecked.
   while (p.size() > 1 && p.back() == '/') p.pop_back();
+  const bool must_be_dir = p.size() < path.size();
   if (p.empty()) return Errno::noent;
   if (p[0] == '/') return Errno::notcapable;
   const size_t slash = p.rfind('/');
@@ -243,13 +262,18 @@ Errno resolve_parent(int base_fd, const std::string& path, ParentDir* out) {
     // The directory itself, resolved beneath like any path, so that no
     // *at() call sees a ".." that could step above the preopen.
     parent = p;
-    name = ".";
+    name.assign(1, '.');
   }
   int fd = -1;
   Errno e = open_beneath(base_fd, parent, O_PATH | O_DIRECTORY, 0, &fd);
   if (e != Errno::success) return e;
   out->dir_fd = fd;
   out->name = std::move(name);
+  out->must_be_dir = must_be_dir;
+  if (must_be_dir) {
+    const std::optional<Filetype> type = out->type();
+    if (type && *type != kDirectory) return Errno::notdir;
+  }
   return Errno::success;
 }
 
@@ -302,21 +326,28 @@ Result<std::shared_ptr<WasiCtx>> WasiCtx::create(const WasiConfig& config) {
   state->env = config.env;
   if (config.inherit_stdio) {
     for (int fd = 0; fd < 3; ++fd) {
+      struct stat st {};
+      // A stream Heron was started without is not open in the guest either.
+      if (fstat(fd, &st) != 0) continue;
       wasi::FdEntry entry;
       entry.host_fd = fd;
       entry.owned = false;  // Heron's own stdio outlives the guest
-      struct stat st {};
-      entry.filetype = fstat(fd, &st) == 0 ? wasi::filetype_of_mode(st.st_mode)
-                                           : wasi::kUnknown;
+      entry.filetype = wasi::filetype_of_mode(st.st_mode);
       entry.rights_base = wasi::right::file_rights;
+      // wasi-libc's isatty() means "a character device that can neither
+      // seek nor tell": a terminal offered those rights looks like a file,
+      // and the guest buffers its output fully, prompts included.
+      if (isatty(fd)) {
+        entry.rights_base &= ~(wasi::right::fd_seek | wasi::right::fd_tell);
+      }
       entry.rights_inheriting = 0;
       state->fds.emplace(uint32_t(fd), std::move(entry));
     }
   }
   uint32_t next = 3;
   for (const WasiPreopen& preopen : config.preopens) {
-    int fd =
-        open(preopen.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const int fd = wasi::above_stdio(
+        open(preopen.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (fd < 0) {
       return Error(ErrorKind::Io, "cannot open preopened directory " +
                                       preopen.host_path + ": " +

@@ -16,6 +16,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "heron/memory.h"
@@ -224,6 +225,29 @@ class GuestMemory {
   uint64_t size_;
 };
 
+// The fd_readdir cookies of one directory fd. A cookie stands for a host
+// directory position (an entry's d_off: on ext4 a 63-bit hash) by a small
+// number, because wasi-libc keeps cookies in a 32-bit `long` for
+// telldir/seekdir and would cut the host's own. Cookie 0 is the start,
+// cookie k the k-th distinct position handed out; they live as long as
+// the fd (so the table is bounded by the positions the directory ever had).
+struct DirCookies {
+  std::vector<uint64_t> positions;
+  std::unordered_map<uint64_t, uint64_t> cookie_of;
+
+  uint64_t cookie_for(uint64_t position) {
+    auto [it, added] = cookie_of.try_emplace(position, positions.size() + 1);
+    if (added) positions.push_back(position);
+    return it->second;
+  }
+  // The host position of `cookie`, nullopt for one never handed out.
+  std::optional<uint64_t> position_of(uint64_t cookie) const {
+    if (cookie == 0) return 0;
+    if (cookie > positions.size()) return std::nullopt;
+    return positions[cookie - 1];
+  }
+};
+
 // One open guest file descriptor.
 struct FdEntry {
   int host_fd = -1;
@@ -232,6 +256,7 @@ struct FdEntry {
   uint64_t rights_base = 0;
   uint64_t rights_inheriting = 0;
   std::string preopen_name;  // non-empty for a preopened directory
+  DirCookies dir_cookies;    // directories only
 };
 
 // The call's arguments, read as WASI's unsigned integer types.
@@ -271,11 +296,19 @@ namespace wasi {
 struct ParentDir {
   int dir_fd = -1;
   std::string name;
+  // The guest path ended in "/": `name` must be a directory. One that
+  // exists and is not (a file, a symlink) was refused with `notdir`
+  // already; creating anything but a directory there must fail too.
+  bool must_be_dir = false;
   ParentDir() = default;
   ParentDir(ParentDir&& other) noexcept
-      : dir_fd(other.dir_fd), name(std::move(other.name)) {
+      : dir_fd(other.dir_fd),
+        name(std::move(other.name)),
+        must_be_dir(other.must_be_dir) {
     other.dir_fd = -1;
   }
+  // What `name` is (lstat), nullopt when it does not exist.
+  std::optional<Filetype> type() const;
   ParentDir& operator=(ParentDir&&) = delete;
   ~ParentDir();
 };
@@ -283,16 +316,25 @@ struct ParentDir {
 // Splits `path` relative to the directory `base_fd` into its parent, opened
 // (O_PATH) strictly beneath `base_fd`, and its last component, for the *at()
 // syscalls, which never follow a symlink in that last component unless
-// asked. A last component "." or ".." is resolved too (to a directory
-// beneath `base_fd`) and the name becomes ".", so that no *at() call ever
+// asked. Trailing slashes are taken off the name, which must then be a
+// directory (ParentDir::must_be_dir; `notdir` for an existing non-directory,
+// as Linux answers unlink("file/")). A last component "." or ".." is
+// resolved too (to a directory beneath `base_fd`) and the name becomes ".",
+// so that no *at() call ever
 // sees "..". Absolute paths are `notcapable`, empty ones `noent`.
 Errno resolve_parent(int base_fd, const std::string& path, ParentDir* out);
+
+// `fd` itself, or, when it is 0, 1 or 2, a duplicate numbered 3 or above
+// (the original closed): a host fd the WASI layer opens while Heron runs
+// with a standard stream closed must not take that stream's number, which
+// the guest's own fd 0..2 name. -1 stays -1 (errno kept).
+int above_stdio(int fd);
 
 // openat2(base_fd, path, flags | O_CLOEXEC, mode) with RESOLVE_BENEATH |
 // RESOLVE_NO_MAGICLINKS: the kernel resolves every component (symlinks
 // included, atomically against concurrent renames) and refuses any step
 // outside `base_fd`. Escapes are `notcapable`; a kernel without openat2 is
-// `nosys` (there is no unchecked fallback).
+// `nosys` (there is no unchecked fallback). The fd is above_stdio's.
 Errno open_beneath(int base_fd, const std::string& path, int flags,
                    uint32_t mode, int* out_fd);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -28,7 +29,7 @@ namespace fs = std::filesystem;
 // WASI errno values the tests expect (the spec's numbering).
 constexpr int32_t kSuccess = 0, kBadf = 8, kExist = 20, kFault = 21,
                   kInval = 28, kLoop = 32, kNoent = 44, kNosys = 52,
-                  kNotempty = 55, kNotsock = 57, kNotcapable = 76;
+                  kNotdir = 54, kNotempty = 55, kNotsock = 57, kNotcapable = 76;
 
 struct Sig {
   const char* name;
@@ -198,6 +199,11 @@ class WasiTest : public ::testing::Test {
     put32(kIov + 4, uint32_t(text.size()));
     return call("fd_write", fd, kIov, 1, kOut);
   }
+
+  std::vector<std::string> readdir_from(int32_t fd, uint64_t cookie,
+                                        uint32_t len, uint64_t* last_next);
+  void subscribe(uint32_t at, uint64_t userdata, uint8_t tag,
+                 uint32_t fd_or_clock, uint64_t timeout);
 
   static constexpr uint32_t kPath = 0x100, kOut = 0x80, kIov = 0x40,
                             kData = 0x1000, kBuf = 0x4000;
@@ -514,6 +520,235 @@ TEST_F(WasiTest, PollOneoffSleepsOnAClock) {
   EXPECT_EQ(u64(0x300), userdata);
   EXPECT_EQ(get(0x308, 2), std::string(2, '\0'));  // no error
   EXPECT_EQ(call("poll_oneoff", 0x200, 0x300, 0, kOut), kInval);
+}
+
+// fd_readdir from `cookie` into kBuf (a `len`-byte buffer): the names of
+// the whole entries, and the d_next of the last one.
+std::vector<std::string> WasiTest::readdir_from(int32_t fd, uint64_t cookie,
+                                                uint32_t len,
+                                                uint64_t* last_next) {
+  std::vector<std::string> names;
+  EXPECT_EQ(call("fd_readdir", fd, kBuf, len, cookie, kOut), kSuccess);
+  const uint32_t used = u32(kOut);
+  for (uint32_t at = 0; at + 24 <= used;) {
+    const uint32_t name_len = u32(kBuf + at + 16);
+    if (at + 24 + name_len > used) break;  // cut short
+    names.push_back(get(kBuf + at + 24, name_len));
+    *last_next = u64(kBuf + at);
+    at += 24 + name_len;
+  }
+  return names;
+}
+
+TEST_F(WasiTest, ReaddirCookiesSurviveRemovingListedEntries) {
+  start();
+  ASSERT_EQ(path_call("path_create_directory", "d"), kSuccess);
+  constexpr int kFiles = 300;
+  for (int i = 0; i < kFiles; ++i) {
+    std::ofstream(sandbox_ / "d" / ("file-number-" + std::to_string(i)));
+  }
+  const int32_t d = open("d", kDirectory, kReaddir);
+  ASSERT_GT(d, 3);
+  // Small buffers: many calls, each resuming from the last cookie, and
+  // every entry listed is removed at once, as `rm -r` does.
+  std::set<std::string> seen;
+  uint64_t cookie = 0;
+  for (int calls = 0; calls < 10000; ++calls) {
+    uint64_t next = cookie;
+    const std::vector<std::string> names = readdir_from(d, cookie, 300, &next);
+    if (names.empty()) break;
+    for (const std::string& name : names) {
+      EXPECT_TRUE(seen.insert(name).second) << name << " listed twice";
+      if (name != "." && name != "..") {
+        EXPECT_EQ(path_call("path_unlink_file", "d/" + name), kSuccess);
+      }
+    }
+    // wasi-libc keeps cookies in a 32-bit long (telldir/seekdir).
+    EXPECT_LT(next, uint64_t(INT32_MAX)) << "cookie too large for wasm32";
+    cookie = next;
+  }
+  EXPECT_EQ(seen.size(), size_t(kFiles + 2));
+  EXPECT_TRUE(fs::is_empty(sandbox_ / "d"));
+  // A cookie never handed out is refused; 0 starts over.
+  EXPECT_EQ(call("fd_readdir", d, kBuf, 4096, int64_t(1) << 40, kOut), kInval);
+  uint64_t next = 0;
+  EXPECT_EQ(readdir_from(d, 0, 4096, &next).size(), 2u);  // . and ..
+}
+
+TEST_F(WasiTest, ReaddirResumesAtAnyCookieHandedOut) {
+  start();
+  ASSERT_EQ(path_call("path_create_directory", "d"), kSuccess);
+  for (int i = 0; i < 50; ++i) {
+    std::ofstream(sandbox_ / "d" / ("file" + std::to_string(i)));
+  }
+  const int32_t d = open("d", kDirectory, kReaddir);
+  uint64_t last = 0;
+  const std::vector<std::string> all = readdir_from(d, 0, 8192, &last);
+  ASSERT_EQ(all.size(), 52u);
+  // Each entry's d_next resumes right after it (seekdir to a telldir).
+  ASSERT_EQ(call("fd_readdir", d, kBuf, 8192, int64_t(0), kOut), kSuccess);
+  std::vector<uint64_t> nexts;
+  for (uint32_t at = 0, i = 0; i < all.size(); ++i) {
+    nexts.push_back(u64(kBuf + at));
+    at += 24 + u32(kBuf + at + 16);
+  }
+  for (size_t i = 0; i < all.size(); i += 7) {
+    uint64_t unused = 0;
+    const std::vector<std::string> rest =
+        readdir_from(d, nexts[i], 8192, &unused);
+    EXPECT_EQ(rest,
+              std::vector<std::string>(all.begin() + long(i) + 1, all.end()))
+        << "after entry " << i;
+  }
+}
+
+// A poll_oneoff subscription at `at`: a clock (tag 0) or an fd (1 read,
+// 2 write).
+void WasiTest::subscribe(uint32_t at, uint64_t userdata, uint8_t tag,
+                         uint32_t fd_or_clock, uint64_t timeout) {
+  std::memset(memory_.data() + at, 0, 48);
+  std::memcpy(memory_.data() + at, &userdata, 8);
+  memory_.data()[at + 8] = tag;
+  put32(at + 16, fd_or_clock);
+  std::memcpy(memory_.data() + at + 24, &timeout, 8);
+}
+
+TEST_F(WasiTest, PollOneoffRefusesToWaitOnCpuTimeClocks) {
+  start();
+  for (uint32_t clock : {2u, 3u}) {  // process, thread CPU time
+    subscribe(0x200, 7, 0, clock, 1'000'000);
+    const auto t0 = std::chrono::steady_clock::now();
+    ASSERT_EQ(call("poll_oneoff", 0x200, 0x400, 1, kOut), kSuccess);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0,
+              std::chrono::milliseconds(500));
+    ASSERT_EQ(u32(kOut), 1u);
+    EXPECT_EQ(u64(0x400), 7u);
+    EXPECT_EQ(get(0x408, 1)[0], 58) << "notsup";  // errno, low byte
+  }
+}
+
+TEST_F(WasiTest, PollOneoffReportsReadyDescriptorsBesideErrors) {
+  start();
+  std::ofstream(sandbox_ / "f") << "data";
+  const int32_t f = open("f", 0, kRead | (1 << 27));  // poll_fd_readwrite
+  ASSERT_GT(f, 3);
+  subscribe(0x200, 1, 1, 99, 0);                // not open: badf
+  subscribe(0x230, 2, 1, uint32_t(f), 0);       // readable at once
+  subscribe(0x260, 3, 0, 1, 5'000'000'000ull);  // a clock far away
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(call("poll_oneoff", 0x200, 0x400, 3, kOut), kSuccess);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+  ASSERT_EQ(u32(kOut), 2u);
+  std::map<uint64_t, int> errors;
+  for (uint32_t i = 0; i < 2; ++i) {
+    errors[u64(0x400 + i * 32)] = get(0x408 + i * 32, 1)[0];
+  }
+  EXPECT_EQ(errors, (std::map<uint64_t, int>{{1, kBadf}, {2, kSuccess}}));
+}
+
+TEST_F(WasiTest, PollOneoffReportsTheHangupOfAPipe) {
+  // The guest's stdin is the host's fd 0: a pipe whose writer is gone.
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  ASSERT_EQ(::write(pipe_fds[1], "xy", 2), 2);
+  close(pipe_fds[1]);
+  start();
+  const int saved = dup(0);
+  dup2(pipe_fds[0], 0);
+  close(pipe_fds[0]);
+  subscribe(0x200, 5, 1, 0, 0);
+  const int32_t e = call("poll_oneoff", 0x200, 0x400, 1, kOut);
+  dup2(saved, 0);
+  close(saved);
+  ASSERT_EQ(e, kSuccess);
+  ASSERT_EQ(u32(kOut), 1u);
+  EXPECT_EQ(get(0x408, 2), std::string(2, '\0'));  // no error
+  EXPECT_EQ(u64(0x410), 2u);                       // nbytes still unread
+  EXPECT_EQ(get(0x418, 1)[0], 1);                  // fd_readwrite_hangup
+}
+
+TEST_F(WasiTest, ATrailingSlashDemandsADirectory) {
+  start();
+  std::ofstream(sandbox_ / "f") << "keep me";
+  fs::create_directory(sandbox_ / "d");
+  fs::create_symlink("d", sandbox_ / "dl");
+  // Acting on the name itself: refused unless it is a directory, and a
+  // symlink is not followed to find one.
+  EXPECT_EQ(path_call("path_unlink_file", "f/"), kNotdir);
+  EXPECT_EQ(path_call("path_unlink_file", "dl/"), kNotdir);
+  EXPECT_EQ(path_call("path_remove_directory", "f//"), kNotdir);
+  EXPECT_EQ(path_call("path_remove_directory", "dl/"), kNotdir);
+  put(kPath, "f");
+  put(0x200, "g/");
+  EXPECT_EQ(call("path_rename", 3, kPath, 1, 3, 0x200, 2), kNotdir);
+  EXPECT_EQ(call("path_link", 3, 0, kPath, 1, 3, 0x200, 2), kNoent);
+  EXPECT_EQ(call("path_symlink", kPath, 1, 3, 0x200, 2), kNoent);
+  EXPECT_TRUE(fs::exists(sandbox_ / "f"));
+  EXPECT_TRUE(fs::is_symlink(sandbox_ / "dl"));
+  EXPECT_FALSE(fs::exists(sandbox_ / "g"));
+  // Directories take it.
+  EXPECT_EQ(path_call("path_create_directory", "e/"), kSuccess);
+  put(kPath, "e/");
+  put(0x200, "e2/");
+  EXPECT_EQ(call("path_rename", 3, kPath, 2, 3, 0x200, 3), kSuccess);
+  EXPECT_EQ(path_call("path_remove_directory", "e2/"), kSuccess);
+  EXPECT_EQ(path_call("path_remove_directory", "d/"), kSuccess);
+}
+
+// Runs `body` with the host's fd `target` replaced by `replacement` (or
+// closed, for -1), restoring it afterwards whatever `body` does.
+template <class F>
+void with_host_fd(int target, int replacement, F body) {
+  const int saved = dup(target);
+  ASSERT_GE(saved, 0);
+  if (replacement >= 0) {
+    dup2(replacement, target);
+  } else {
+    close(target);
+  }
+  body();
+  dup2(saved, target);
+  close(saved);
+}
+
+TEST_F(WasiTest, TerminalStdioIsATtyToTheGuest) {
+  const int master = posix_openpt(O_RDWR | O_NOCTTY);
+  ASSERT_GE(master, 0);
+  ASSERT_EQ(grantpt(master), 0);
+  ASSERT_EQ(unlockpt(master), 0);
+  const int tty = ::open(ptsname(master), O_RDWR | O_NOCTTY);
+  ASSERT_GE(tty, 0);
+  with_host_fd(0, tty, [&] { start(); });
+  close(tty);
+  close(master);
+  // wasi-libc's isatty(): a character device without fd_seek and fd_tell.
+  ASSERT_EQ(call("fd_fdstat_get", 0, 0x10), kSuccess);
+  EXPECT_EQ(get(0x10, 1)[0], 2);  // character device
+  EXPECT_EQ(u64(0x18) & (kSeek | kTell), 0u);
+  EXPECT_NE(u64(0x18) & (kRead | kWrite), 0u);
+  // A file keeps them (stdout here is not a terminal under ctest).
+  const int32_t f = open("f", kCreat, kRead | kSeek | kTell);
+  ASSERT_EQ(call("fd_fdstat_get", f, 0x10), kSuccess);
+  EXPECT_EQ(u64(0x18) & (kSeek | kTell), kSeek | kTell);
+}
+
+TEST_F(WasiTest, ClosedStdioIsNotOpenInTheGuestNorReusedByIt) {
+  int32_t write_errno = -1, file_fd = -1;
+  // Heron started with stdout closed: the guest's fd 1 is not open, and a
+  // file the guest opens takes guest fd 1 (the lowest free), as natively,
+  // but never host fd 1.
+  with_host_fd(1, -1, [&] {
+    start();
+    write_errno = write(1, "lost");
+    file_fd = open("f", kCreat, kWrite);
+  });
+  EXPECT_EQ(write_errno, kBadf);
+  ASSERT_EQ(file_fd, 1);
+  // Host fd 1 is the real stdout again; the guest's fd 1 is still the file.
+  ASSERT_EQ(write(1, "into the file"), kSuccess);
+  std::ifstream in(sandbox_ / "f");
+  EXPECT_EQ(std::string((std::istreambuf_iterator<char>(in)), {}),
+            "into the file");
 }
 
 TEST_F(WasiTest, PreopenThatIsNotADirectoryIsAnError) {
