@@ -16,8 +16,12 @@
 namespace heron::wasi {
 namespace {
 
-// Guest iovecs ({u32 buf, u32 len}, 8 bytes each) as host iovecs. At most
-// IOV_MAX are taken: a shorter transfer than asked is legal for read/write.
+uint64_t timespec_ns(const timespec& ts) {
+  return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
+}
+
+}  // namespace
+
 Errno gather_iovecs(const GuestMemory& mem, uint32_t iovs, uint32_t count,
                     std::vector<iovec>* out) {
   if (count > IOV_MAX) count = IOV_MAX;
@@ -35,12 +39,6 @@ Errno gather_iovecs(const GuestMemory& mem, uint32_t iovs, uint32_t count,
   }
   return Errno::success;
 }
-
-uint64_t timespec_ns(const timespec& ts) {
-  return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
-}
-
-}  // namespace
 
 // filestat: dev u64 @0, ino u64 @8, filetype u8 @16, nlink u64 @24,
 // size u64 @32, atim @40, mtim @48, ctim @56 (64 bytes).
@@ -262,9 +260,13 @@ Errno fd_write(WasiState& s, const GuestMemory& mem,
     return r;
   if (!mem.in_bounds(arg32(a, 3), 4)) return Errno::fault;
   ssize_t n;
-  do {
-    n = writev(e->host_fd, iov.data(), int(iov.size()));
-  } while (n < 0 && errno == EINTR);
+  if (is_socket(*e)) {
+    n = send_nosignal(e->host_fd, iov);
+  } else {
+    do {
+      n = writev(e->host_fd, iov.data(), int(iov.size()));
+    } while (n < 0 && errno == EINTR);
+  }
   if (n < 0) return last_errno();
   mem.store(arg32(a, 3), uint32_t(n));
   return Errno::success;

@@ -1,7 +1,6 @@
-// The wasi_snapshot_preview1 functions that are not about files: arguments
-// and environment, clocks, random bytes, poll_oneoff, proc_raise,
-// sched_yield and the sock_* family (Heron preopens no sockets yet, so those
-// answer with the errno a non-socket fd gets).
+// The wasi_snapshot_preview1 functions that are neither about files nor
+// sockets: arguments and environment, clocks, random bytes, poll_oneoff,
+// proc_raise, sched_yield.
 #include <poll.h>
 #include <sched.h>
 #include <sys/ioctl.h>
@@ -63,12 +62,6 @@ uint64_t now_ns(clockid_t clock) {
   timespec ts{};
   clock_gettime(clock, &ts);
   return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
-}
-
-Errno not_a_socket(WasiState& s, uint32_t fd) {
-  FdEntry* e = nullptr;
-  if (Errno r = s.lookup(fd, 0, &e); r != Errno::success) return r;
-  return Errno::notsock;
 }
 
 }  // namespace
@@ -287,24 +280,6 @@ Errno proc_raise(WasiState&, const GuestMemory&, std::span<const api::Val>) {
 Errno sched_yield(WasiState&, const GuestMemory&, std::span<const api::Val>) {
   ::sched_yield();
   return Errno::success;
-}
-
-Errno sock_accept(WasiState& s, const GuestMemory&,
-                  std::span<const api::Val> a) {
-  return not_a_socket(s, arg32(a, 0));
-}
-
-Errno sock_recv(WasiState& s, const GuestMemory&, std::span<const api::Val> a) {
-  return not_a_socket(s, arg32(a, 0));
-}
-
-Errno sock_send(WasiState& s, const GuestMemory&, std::span<const api::Val> a) {
-  return not_a_socket(s, arg32(a, 0));
-}
-
-Errno sock_shutdown(WasiState& s, const GuestMemory&,
-                    std::span<const api::Val> a) {
-  return not_a_socket(s, arg32(a, 0));
 }
 
 }  // namespace heron::wasi

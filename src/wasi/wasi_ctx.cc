@@ -1,7 +1,8 @@
-// WasiCtx and add_wasi: the guest's initial file descriptors (stdio and the
-// preopens), binding to an instance's memory, the errno translation, the
-// sandboxed path resolution (openat2 beneath a preopen), and the table of
-// all 46 wasi_snapshot_preview1 functions with their wasm signatures.
+// WasiCtx and add_wasi: the guest's initial file descriptors (stdio, the
+// preopened directories, then the preopened sockets), binding to an instance's
+// memory, the errno translation, the sandboxed path resolution (openat2 beneath
+// a preopen), and the table of all 46 wasi_snapshot_preview1 functions with
+// their wasm signatures.
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
@@ -333,6 +334,9 @@ Result<std::shared_ptr<WasiCtx>> WasiCtx::create(const WasiConfig& config) {
       entry.host_fd = fd;
       entry.owned = false;  // Heron's own stdio outlives the guest
       entry.filetype = wasi::filetype_of_mode(st.st_mode);
+      if (S_ISSOCK(st.st_mode)) {
+        entry.filetype = wasi::socket_filetype(fd).value_or(entry.filetype);
+      }
       entry.rights_base = wasi::right::file_rights;
       // wasi-libc's isatty() means "a character device that can neither
       // seek nor tell": a terminal offered those rights looks like a file,
@@ -362,7 +366,24 @@ Result<std::shared_ptr<WasiCtx>> WasiCtx::create(const WasiConfig& config) {
         preopen.guest_path.empty() ? preopen.host_path : preopen.guest_path;
     state->fds.emplace(next++, std::move(entry));
   }
-  return std::shared_ptr<WasiCtx>(new WasiCtx(std::move(state)));
+  // After the directories: wasi-libc's startup asks fd 3, 4, ... for their
+  // preopened directory names and stops at the first fd without one.
+  std::vector<WasiSocketInfo> sockets;
+  for (const WasiSocket& socket : config.sockets) {
+    Result<wasi::Listener> listener = wasi::open_listener(socket);
+    if (!listener.ok()) return listener.error();
+    wasi::FdEntry entry;
+    entry.host_fd = listener->host_fd;
+    entry.filetype = wasi::kSocketStream;
+    entry.rights_base = wasi::right::listener_rights;
+    entry.rights_inheriting = wasi::right::socket_rights;
+    listener->info.guest_fd = next;
+    sockets.push_back(std::move(listener->info));
+    state->fds.emplace(next++, std::move(entry));
+  }
+  auto ctx = std::shared_ptr<WasiCtx>(new WasiCtx(std::move(state)));
+  ctx->sockets_ = std::move(sockets);
+  return ctx;
 }
 
 Result<void> WasiCtx::bind(const Instance& instance) {

@@ -3,10 +3,11 @@
 // compiles in), the guest's file descriptor table, bounds-checked access to
 // guest memory, and the sandboxed path resolution every path_* function
 // goes through. The host functions themselves live in the other files of
-// this folder, grouped like the spec: fd_*, path_*, the rest.
+// this folder, grouped like the spec: fd_*, path_*, sock_*, the rest.
 #pragma once
 
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 
 #include <cstdint>
@@ -19,8 +20,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "heron/error.h"
 #include "heron/memory.h"
 #include "heron/val.h"
+#include "heron/wasi.h"
 
 namespace heron {
 
@@ -170,6 +173,13 @@ inline constexpr uint64_t dir_rights =
     path_filestat_get | path_filestat_set_size | path_filestat_set_times |
     fd_filestat_get | fd_filestat_set_times | path_symlink |
     path_remove_directory | path_unlink_file;
+// What a listening socket can be asked to do; the connections it accepts
+// get `socket_rights`.
+inline constexpr uint64_t listener_rights =
+    sock_accept | fd_fdstat_set_flags | fd_filestat_get | poll_fd_readwrite;
+inline constexpr uint64_t socket_rights =
+    fd_read | fd_write | fd_fdstat_set_flags | fd_filestat_get |
+    poll_fd_readwrite | sock_shutdown;
 }  // namespace right
 
 // fdflags (u16), oflags (u16), lookupflags (u32), fstflags (u16).
@@ -181,6 +191,10 @@ inline constexpr uint16_t kOflagCreat = 1, kOflagDirectory = 2, kOflagExcl = 4,
 inline constexpr uint32_t kLookupSymlinkFollow = 1;
 inline constexpr uint16_t kFstAtim = 1, kFstAtimNow = 2, kFstMtim = 4,
                           kFstMtimNow = 8;
+// riflags, roflags (u16), sdflags (u8).
+inline constexpr uint16_t kRiflagPeek = 1, kRiflagWaitall = 2;
+inline constexpr uint16_t kRoflagDataTruncated = 1;
+inline constexpr uint8_t kSdflagRd = 1, kSdflagWr = 2;
 
 // Guest linear memory for the duration of one host call: every pointer and
 // length the guest passes goes through here, so that a bad one is the errno
@@ -338,6 +352,30 @@ int above_stdio(int fd);
 Errno open_beneath(int base_fd, const std::string& path, int flags,
                    uint32_t mode, int* out_fd);
 
+// Guest iovecs ({u32 buf, u32 len}, 8 bytes each) as host iovecs, each
+// checked against the memory (fault). At most IOV_MAX are taken: a shorter
+// transfer than asked is legal for every read and write.
+Errno gather_iovecs(const GuestMemory& mem, uint32_t iovs, uint32_t count,
+                    std::vector<iovec>* out);
+
+// A socket's filetype (stream or datagram) by SO_TYPE; nullopt when `fd`
+// is not a socket.
+std::optional<Filetype> socket_filetype(int fd);
+inline bool is_socket(const FdEntry& e) {
+  return e.filetype == kSocketStream || e.filetype == kSocketDgram;
+}
+// sendmsg(fd, iov, MSG_NOSIGNAL), retried on EINTR: a peer that went away
+// is EPIPE for the guest, never a SIGPIPE that would kill Heron.
+ssize_t send_nosignal(int fd, std::vector<iovec>& iov);
+
+// A listening socket for WasiConfig::sockets: a host fd the caller owns
+// (above stdio, close-on-exec) and what WasiCtx::sockets() reports of it.
+struct Listener {
+  int host_fd = -1;
+  api::WasiSocketInfo info;
+};
+Result<Listener> open_listener(const api::WasiSocket& socket);
+
 // A path from guest memory: fault if out of bounds, ilseq if it holds NUL.
 Errno read_path(const GuestMemory& mem, uint32_t ptr, uint32_t len,
                 std::string* out);
@@ -400,7 +438,7 @@ Errno path_symlink(WasiState&, const GuestMemory&, std::span<const api::Val>);
 Errno path_unlink_file(WasiState&, const GuestMemory&,
                        std::span<const api::Val>);
 
-// args, environ, clocks, random, poll, proc, sched, sock.
+// args, environ, clocks, random, poll, proc, sched.
 Errno args_get(WasiState&, const GuestMemory&, std::span<const api::Val>);
 Errno args_sizes_get(WasiState&, const GuestMemory&, std::span<const api::Val>);
 Errno environ_get(WasiState&, const GuestMemory&, std::span<const api::Val>);
@@ -412,6 +450,8 @@ Errno random_get(WasiState&, const GuestMemory&, std::span<const api::Val>);
 Errno poll_oneoff(WasiState&, const GuestMemory&, std::span<const api::Val>);
 Errno proc_raise(WasiState&, const GuestMemory&, std::span<const api::Val>);
 Errno sched_yield(WasiState&, const GuestMemory&, std::span<const api::Val>);
+
+// sock_*.
 Errno sock_accept(WasiState&, const GuestMemory&, std::span<const api::Val>);
 Errno sock_recv(WasiState&, const GuestMemory&, std::span<const api::Val>);
 Errno sock_send(WasiState&, const GuestMemory&, std::span<const api::Val>);
