@@ -72,6 +72,10 @@ struct RunOptions {
   // ("HOST" or "HOST::GUEST") and the guest's environment ("K=V").
   std::vector<std::string> dirs;
   std::vector<std::string> env;
+  // ... and its listening sockets: addresses to listen on ("HOST:PORT")
+  // and inherited host fds, numbered in this order after the dirs.
+  std::vector<std::string> tcp_listen;
+  std::vector<int> listen_fds;
 };
 int run_run(const RunOptions& options);
 

@@ -80,7 +80,9 @@ A module importing wasi_snapshot_preview1 runs as a WASI program: its
 _start is called with ARGS as its arguments (argv[0] = FILE), stdio
 inherited, only the --env variables set, and only the --dir directories
 (and what lies beneath them) reachable; heron exits with the status the
-program passes to proc_exit (0 when _start returns).)";
+program passes to proc_exit (0 when _start returns). --tcplisten and
+--listen-fd give it listening sockets to accept() on, numbered after the
+--dir directories (the --tcplisten ones first).)";
 
 constexpr const char* kExploreFooter =
     R"(Prints, for one defined function: the IR after translation, the IR after
@@ -216,6 +218,16 @@ int run(int argc, char** argv) {
   run_cmd
       ->add_option("--env", run_options.env,
                    "WASI: environment variable K=V (repeatable)")
+      ->allow_extra_args(false);
+  run_cmd
+      ->add_option("--tcplisten", run_options.tcp_listen,
+                   "WASI: preopen a socket listening on HOST:PORT "
+                   "(repeatable)")
+      ->allow_extra_args(false);
+  run_cmd
+      ->add_option("--listen-fd", run_options.listen_fds,
+                   "WASI: preopen the inherited listening socket N "
+                   "(repeatable)")
       ->allow_extra_args(false);
   add_engine_flags(run_cmd, &run_engine);
   run_cmd->footer(kRunFooter);

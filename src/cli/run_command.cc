@@ -19,6 +19,7 @@
 // environment, and heron's exit status is the program's (proc_exit, or 0
 // when _start returns); a trap still exits 3, a link failure 1. Other
 // imports fail to link (there is nothing else to import yet).
+// --tcplisten/--listen-fd preopen listening sockets for it.
 #include <optional>
 #include <string>
 #include <vector>
@@ -116,8 +117,9 @@ std::optional<int> plan_call(const RunOptions& options,
   return std::nullopt;
 }
 
-// --dir HOST[::GUEST] and --env K=V as a WasiConfig (argv[0] = the file
-// name as given, like a shell would pass it).
+// --dir HOST[::GUEST], --env K=V, --tcplisten HOST:PORT and --listen-fd N
+// as a WasiConfig (argv[0] = the file name as given, like a shell would
+// pass it).
 std::optional<int> wasi_config(const RunOptions& options,
                                api::WasiConfig* config) {
   config->args.push_back(options.file);
@@ -138,6 +140,12 @@ std::optional<int> wasi_config(const RunOptions& options,
       return usage_error(fmt::format("--dir {}: expected HOST[::GUEST]", dir));
     }
     config->preopens.push_back(std::move(preopen));
+  }
+  for (const std::string& address : options.tcp_listen) {
+    config->sockets.push_back(api::WasiSocket::tcp_listen(address));
+  }
+  for (int fd : options.listen_fds) {
+    config->sockets.push_back(api::WasiSocket::listening_fd(fd));
   }
   return std::nullopt;
 }

@@ -56,7 +56,8 @@
 # Both hooks may use $src (this directory) and $label (the case's name).
 #
 # Before the programs: exit codes of WAT modules calling proc_exit directly,
-# --dir of a missing directory as a usage error, a trap in a WASI module.
+# --dir of a missing directory and unusable --tcplisten/--listen-fd sockets
+# as usage errors, a trap in a WASI module.
 # Usage: wasi_test.sh HERON SOURCE_DIR WORKDIR
 # Exit 77 (skip) when clang-14 or wasi-libc is missing; the C++ programs
 # alone are skipped, with the reason printed, when libc++ for wasm32 is.
@@ -93,6 +94,14 @@ run 0 "$heron" run "$work/hello.wat"
 [[ $out == "hello from wat" ]] || fail "hello.wat printed '$out'"
 run 2 "$heron" run "$work/hello.wat" --dir "$work/missing"
 [[ $err == *"cannot open preopened directory"* ]] || fail "missing dir: '$err'"
+# Sockets that cannot be preopened are usage errors too; one that can be
+# is harmless to a program that never accepts.
+run 2 "$heron" run "$work/hello.wat" --tcplisten 127.0.0.1
+[[ $err == *"expected HOST:PORT"* ]] || fail "--tcplisten without port: '$err'"
+run 2 "$heron" run "$work/hello.wat" --listen-fd 0 </dev/null
+[[ $err == *"fd 0: not a socket"* ]] || fail "--listen-fd 0: '$err'"
+run 0 "$heron" run "$work/hello.wat" --tcplisten 127.0.0.1:0
+[[ $out == "hello from wat" ]] || fail "hello.wat with a socket: '$out'"
 # A trap in a WASI program is still reported as a trap.
 cat >"$work/trap.wat" <<'WAT'
 (module
