@@ -43,6 +43,10 @@
 #                         and stdout is what the terminal showed (\r\n line
 #                         ends, stderr included); its stdin is fed to the pty
 #   limit=SECONDS         time limit of one run (default 30)
+#   runner=(CMD ...)      the heron command line is handed to CMD as its
+#                         arguments, CMD's stdout and status standing for
+#                         heron's (a client driving a server program, say);
+#                         not for check=native
 #   flags_first=1         --dir/--env before FILE rather than after it
 #   cflags=(...)          extra flags of both builds; wasm_cflags=(...) and
 #                         native_cflags=(...) of one (all set before the
@@ -242,6 +246,7 @@ run_case() {
   for spec in "${envs[@]}"; do flags+=(--env "$spec"); done
   local -a cmd=("$heron" run "$wasm" "${flags[@]}" -- "${args[@]}")
   ((flags_first)) && cmd=("$heron" run "${flags[@]}" "$wasm" -- "${args[@]}")
+  ((${#runner[@]})) && cmd=("${runner[@]}" "${cmd[@]}")
   launch "$dir" "$dir.out" "$dir.err" "$sha" "${cmd[@]}"
   local failed_before=$failures
   if ((code != status)); then
@@ -322,6 +327,7 @@ run_program() {
   local flags_first=0 tty=0 stdin_text stdout_is stderr_is # unset: not given
   local failures_before=$failures
   local -a args=() envs=() dirs=() cflags=() wasm_cflags=() native_cflags=()
+  local -a runner=()
   mkdir -p "$work/$name"
   unset -f setup verify
   if [[ -f $src/programs/$name.run ]]; then

@@ -19,6 +19,16 @@ static inline const char* errname(int e) {
       return "OK";
     case EACCES:
       return "EACCES";
+    case EAGAIN:
+      return "EAGAIN";
+    case ECONNRESET:
+      return "ECONNRESET";
+    case ENOTCONN:
+      return "ENOTCONN";
+    case ENOTSOCK:
+      return "ENOTSOCK";
+    case EPIPE:
+      return "EPIPE";
     case EBADF:
       return "EBADF";
     case EEXIST:
