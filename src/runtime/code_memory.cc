@@ -27,13 +27,31 @@ Result<CodeMemory> CodeMemory::allocate(size_t bytes) {
   if (p == MAP_FAILED)
     return Error(ErrorKind::Limit, std::string("cannot map code memory: ") +
                                        std::strerror(errno));
-  return CodeMemory(static_cast<uint8_t*>(p), size);
+  return CodeMemory(static_cast<uint8_t*>(p), size, false, true);
+}
+
+Result<CodeMemory> CodeMemory::map_file(int fd, uint64_t offset, size_t bytes) {
+  size_t page = host_page_size();
+  if (offset % page != 0)
+    fatal_invariant("CodeMemory::map_file at an unaligned offset");
+  if (bytes == 0) bytes = 1;
+  if (bytes > SIZE_MAX - page)
+    return Error(ErrorKind::Limit, "code region too large");
+  size_t size = (bytes + page - 1) / page * page;
+  void* p = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd,
+                 off_t(offset));
+  if (p == MAP_FAILED)
+    return Error(ErrorKind::Io, std::string("cannot map code from file: ") +
+                                    std::strerror(errno));
+  return CodeMemory(static_cast<uint8_t*>(p), size, true, false);
 }
 
 CodeMemory::CodeMemory(CodeMemory&& other) noexcept
     : base_(std::exchange(other.base_, nullptr)),
       size_(std::exchange(other.size_, 0)),
-      executable_(std::exchange(other.executable_, false)) {}
+      executable_(std::exchange(other.executable_, false)),
+      file_backed_(std::exchange(other.file_backed_, false)),
+      writable_(std::exchange(other.writable_, false)) {}
 
 CodeMemory& CodeMemory::operator=(CodeMemory&& other) noexcept {
   if (this != &other) {
@@ -41,6 +59,8 @@ CodeMemory& CodeMemory::operator=(CodeMemory&& other) noexcept {
     base_ = std::exchange(other.base_, nullptr);
     size_ = std::exchange(other.size_, 0);
     executable_ = std::exchange(other.executable_, false);
+    file_backed_ = std::exchange(other.file_backed_, false);
+    writable_ = std::exchange(other.writable_, false);
   }
   return *this;
 }
@@ -55,7 +75,24 @@ void CodeMemory::release() {
 
 std::span<uint8_t> CodeMemory::writable() {
   if (executable_) fatal_invariant("CodeMemory written after make_executable");
+  if (file_backed_) fatal_invariant("CodeMemory::writable of a file mapping");
   return {base_, size_};
+}
+
+Result<uint8_t*> CodeMemory::prepare_write(size_t offset, size_t size) {
+  if (executable_) fatal_invariant("CodeMemory written after make_executable");
+  if (offset > size_ || size > size_ - offset)
+    fatal_invariant("CodeMemory::prepare_write out of range");
+  if (!writable_) {
+    // The whole mapping at once: one call, one VMA; the pages still stay
+    // shared with the page cache until written.
+    if (mprotect(base_, size_, PROT_READ | PROT_WRITE) != 0)
+      return Error(
+          ErrorKind::Limit,
+          std::string("cannot unprotect code memory: ") + std::strerror(errno));
+    writable_ = true;
+  }
+  return base_ + offset;
 }
 
 Result<void> CodeMemory::make_executable() {
@@ -68,6 +105,7 @@ Result<void> CodeMemory::make_executable() {
   __builtin___clear_cache(reinterpret_cast<char*>(base_),
                           reinterpret_cast<char*>(base_ + size_));
   executable_ = true;
+  writable_ = false;
   return {};
 }
 

@@ -3,6 +3,11 @@
 // flipped once to read+execute with mprotect. It is never writable and
 // executable at the same time (W^X, DESIGN.md "Memory safety"), and never goes
 // back to writable: patching code means building a new region.
+//
+// A region may also be a private (copy-on-write) mapping of a file's pages,
+// for code loaded from a compiled-module artifact: the pages come from the
+// page cache, mapped read-only at once (MAP_POPULATE), and only those the
+// loader patches become writable, then private copies.
 #pragma once
 
 #include <cstddef>
@@ -17,6 +22,10 @@ class CodeMemory {
  public:
   // A writable region of at least `bytes` bytes (rounded up to whole pages).
   static Result<CodeMemory> allocate(size_t bytes);
+  // A private mapping of `bytes` bytes of open file `fd` from `offset` (a
+  // multiple of the page size); the file must extend to the last whole
+  // page. Read-only until prepare_write; writes never reach the file.
+  static Result<CodeMemory> map_file(int fd, uint64_t offset, size_t bytes);
 
   CodeMemory() = default;
   CodeMemory(CodeMemory&& other) noexcept;
@@ -25,12 +34,17 @@ class CodeMemory {
   CodeMemory& operator=(const CodeMemory&) = delete;
   ~CodeMemory();
 
-  // The writable bytes; fatal_invariant once the region is executable.
+  // The writable bytes of an allocated region; fatal_invariant once the
+  // region is executable, or for a file mapping (use prepare_write).
   std::span<uint8_t> writable();
+  // [offset, offset + size) made writable (a file mapping's pages are
+  // read-only until then); fatal_invariant once executable or out of range.
+  Result<uint8_t*> prepare_write(size_t offset, size_t size);
   // RW -> RX. Afterwards the region is read-only and executable.
   Result<void> make_executable();
 
   bool executable() const { return executable_; }
+  bool file_backed() const { return file_backed_; }
   const uint8_t* data() const { return base_; }
   size_t size() const { return size_; }  // whole pages
   bool contains(uintptr_t pc) const {
@@ -38,12 +52,18 @@ class CodeMemory {
   }
 
  private:
-  CodeMemory(uint8_t* base, size_t size) : base_(base), size_(size) {}
+  CodeMemory(uint8_t* base, size_t size, bool file_backed, bool writable)
+      : base_(base),
+        size_(size),
+        file_backed_(file_backed),
+        writable_(writable) {}
   void release();
 
   uint8_t* base_ = nullptr;
   size_t size_ = 0;
   bool executable_ = false;
+  bool file_backed_ = false;
+  bool writable_ = false;
 };
 
 // The host's page size (sysconf), cached.

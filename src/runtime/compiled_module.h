@@ -7,10 +7,16 @@
 //   -> per defined function: translate -> optimize -> compile (x64)
 //   -> link: one executable region, relocations patched, trap tables and
 //      unwind info registered (LoadedCode).
+// A module loaded from a compiled artifact (src/artifact/) skips validation
+// and compilation: what instantiation needs of its bytes is decoded again
+// (artifact/wasm_skeleton.h), its interface computed by
+// init_module_interface, its names and code come as they were stored
+// (LoadedCode::from_image).
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -28,16 +34,34 @@ namespace heron {
 
 struct EngineImpl;
 
+// One name of the name section, flat: a function's (by index) or, under
+// kModuleNameIndex, the module's. Backtraces, perf and gdb print them; an
+// artifact stores the table as is, so a loaded module needs no name
+// section and no per-name allocation.
+struct NameEntry {
+  uint32_t index;
+  uint32_t offset;  // of the name in the name text
+  uint32_t size;
+};
+inline constexpr uint32_t kModuleNameIndex = UINT32_MAX;
+
 struct CompiledModule {
   std::shared_ptr<EngineImpl> engine;
   std::unique_ptr<std::vector<uint8_t>> bytes;  // what `module` points into
+  // Owns what `module` points into when it is not `bytes` (an artifact's
+  // buffer or file mapping).
+  std::shared_ptr<const void> storage;
   Module module;
   VMContextLayout layout = VMContextLayout::compute(VMContextCounts{}).value();
   std::vector<uint32_t> type_ids;    // canonical id per type index
   std::unique_ptr<LoadedCode> code;  // null when no function is defined
-  std::vector<api::ImportType> imports;
-  std::vector<api::ExportType> exports;
   std::string name;
+  // Sorted by index; from `module`'s name section (init_module_interface)
+  // or an artifact's storage.
+  std::span<const NameEntry> names;
+  std::span<const char> name_text;
+  std::vector<NameEntry> owned_names;  // what `names` points to if ours
+  std::string owned_name_text;
 
   // Entry of defined function `func_index` (index space, imports first).
   const void* function_code(uint32_t func_index) const {
@@ -45,6 +69,17 @@ struct CompiledModule {
   }
   // "name" from the name section, or empty.
   std::string function_name(uint32_t func_index) const;
+
+  // Import and export types in API form, computed on first use: a module
+  // may export tens of thousands of functions that nobody lists, and
+  // loading a compiled module should not pay for them.
+  const std::vector<api::ImportType>& import_types() const;
+  const std::vector<api::ExportType>& export_types() const;
+
+ private:
+  mutable std::once_flag imports_once_, exports_once_;
+  mutable std::vector<api::ImportType> imports_;
+  mutable std::vector<api::ExportType> exports_;
 };
 
 // The options compile_module translates and compiles every function with
@@ -54,6 +89,15 @@ x64::CompileOptions module_compile_options();
 
 Result<std::shared_ptr<const CompiledModule>> compile_module(
     const std::shared_ptr<EngineImpl>& engine, std::vector<uint8_t> bytes);
+
+// Everything but the code, from cm.module (decoded; validated by whoever
+// compiled it): the VMContext layout, canonical type ids in cm.engine's
+// registry, the name table (from the name section, unless cm.names is set
+// already) and the module's name.
+Result<void> init_module_interface(CompiledModule& cm);
+
+// Registers cm.code with perf and gdb when the engine's config asks for it.
+void announce_module_code(const CompiledModule& cm);
 
 // The type of an import or export in API form.
 api::ExternType extern_type_of(const Module& module, ExternKind kind,

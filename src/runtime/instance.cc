@@ -43,10 +43,10 @@ Result<Module> Module::from_file(const Engine& engine,
 }
 
 const std::vector<ImportType>& Module::imports() const {
-  return impl_->imports;
+  return impl_->import_types();
 }
 const std::vector<ExportType>& Module::exports() const {
-  return impl_->exports;
+  return impl_->export_types();
 }
 const std::string& Module::name() const { return impl_->name; }
 
