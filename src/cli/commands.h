@@ -54,6 +54,9 @@ struct WastOptions {
   // Hidden: write the binary of every module that validates into this
   // directory (the truncation test and the fuzzers' seed corpus use it).
   std::string dump_dir;
+  // Every compiled module goes through a compiled-module artifact (serialized,
+  // loaded back from memory and from a file) before it is used.
+  bool aot_roundtrip = false;
 };
 int run_wast(const WastOptions& options);
 
@@ -72,8 +75,17 @@ struct RunOptions {
   // ("HOST" or "HOST::GUEST") and the guest's environment ("K=V").
   std::vector<std::string> dirs;
   std::vector<std::string> env;
+  // Print the start-up phases and the time to the first call on stderr.
+  bool timings = false;
 };
 int run_run(const RunOptions& options);
+
+struct CompileOptions {
+  std::string file;
+  std::string output;
+  EngineOptions engine;
+};
+int run_compile(const CompileOptions& options);
 
 struct ExploreOptions {
   std::string file;
