@@ -50,6 +50,14 @@ run 3 "$heron" run "$work/m.cwasm" --invoke outer
 [[ $(sed -n 2p <<<"$err") =~ ^\ \ 0:\ func\ 2\ \<divide\>\ @\ 0x[0-9a-f]+$ ]] ||
   fail "innermost frame from .cwasm: '$err'"
 
+# Load-time choices are the engine's, not the artifact's: perf map symbols.
+"$heron" run --perf-map "$work/m.cwasm" --invoke add 1 2 >/dev/null &
+pid=$!
+wait $pid
+grep -q "wasm\[m\]::func\[2\] divide$" "/tmp/perf-$pid.map" ||
+  fail "--perf-map of a .cwasm: $(cat "/tmp/perf-$pid.map" 2>&1)"
+rm -f "/tmp/perf-$pid.map"
+
 # Settings that change code must match; the message names the difference.
 run 0 "$heron" compile -O0 "$work/m.wat" -o "$work/m0.cwasm"
 run 1 "$heron" run "$work/m0.cwasm" --invoke add 1 2
