@@ -19,13 +19,12 @@ struct EngineImpl;
 
 // How long the phases of loading an artifact took, in nanoseconds.
 struct ArtifactLoadTimes {
-  int64_t map_ns = 0;     // open, read the header, map (or copy) the bytes
-  int64_t verify_ns = 0;  // checksum, versions, settings, structure
-  int64_t decode_ns = 0;  // the wasm module's metadata, types, interface
+  int64_t map_ns = 0;  // open, read the header, map (or copy) the bytes
+  // The checksum (reading every page of the file), versions, settings,
+  // structure.
+  int64_t verify_ns = 0;
+  int64_t decode_ns = 0;  // the wasm skeleton, flat tables, interface
   int64_t link_ns = 0;    // patch, protect, register the code
-  // Decoding the wasm section on a second thread during `verify` (0 when
-  // it ran inline, in decode_ns); not part of the sum of the phases.
-  int64_t parallel_decode_ns = 0;
 };
 
 // True when `bytes` starts with the artifact magic (a .cwasm, not a .wasm).

@@ -12,7 +12,7 @@ namespace heron::artifact {
 
 Result<FileMapping> FileMapping::map(int fd, size_t size) {
   if (size == 0) fatal_invariant("FileMapping::map of nothing");
-  void* p = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  void* p = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
   if (p == MAP_FAILED)
     return Error(ErrorKind::Io,
                  std::string("cannot map file: ") + std::strerror(errno));

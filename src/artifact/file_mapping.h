@@ -1,7 +1,6 @@
-// FileMapping: a read-only private mapping of the start of a file, its
-// pages mapped at once (MAP_POPULATE: one call instead of a page fault per
-// few pages, since an artifact's checksum reads them all anyway), unmapped
-// on destruction. An artifact's tables are used where they lie in it.
+// FileMapping: a read-only private mapping of the start of a file,
+// unmapped on destruction. An artifact's tables are used where they lie in
+// it.
 #pragma once
 
 #include <cstddef>

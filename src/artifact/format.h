@@ -12,11 +12,15 @@
 //     VMContext offsets, the CPU features the code uses, a fingerprint of
 //     the runtime ABI: trap codes, library calls, VMContext layout)
 //   section table (SectionEntry per section, in SectionId order)
-//   Wasm        the module without its function bodies and custom
-//               sections (each body replaced by an empty one): what
-//               instantiation reads (imports, globals, segments, constant
+//   Wasm        the module without its custom, function, export and code
+//               sections (wasm_skeleton.h): what instantiation reads
+//               (types, imports, globals, tables, segments, constant
 //               expressions), decoded again at load without validation;
-//               a few hundred KB for a 6 MB module, so decoding it is cheap
+//               tens of KB for a 6 MB module
+//   FuncTypes   uint32[]: the type index of each defined function
+//   Exports     ExportEntry[]: the export section, flat (CompiledModule's
+//               own table)
+//   ExportText  the export names' characters
 //   Names       NameEntry[]: the name section's function names and module
 //               name, sorted by index (CompiledModule's own table)
 //   NameText    the names' characters
@@ -49,12 +53,16 @@
 // version (a different Heron may lay out anything differently), the size
 // (truncation), the checksum over the whole file, the compile settings
 // against the engine's Config and the CPU, then the structure: section
-// bounds and alignment, every table offset inside the code and sorted. What
-// it trusts: that the code does what its producer compiled it to do. The
+// bounds, alignment and record sizes, and every index or offset that the
+// loader itself follows (function and export indices, name and export text
+// ranges, the functions' extents, library-call slots, the region layout).
+// What it trusts, without a pass over them: the code region (machine code
+// and .eh_frame), the wasm skeleton (decoded, not validated), the trap
+// table and the address maps (lookups in those stay in bounds anyway). The
 // checksum detects corruption (a truncated copy, a flipped bit), not
-// malice: anyone who can write an artifact can make it run any machine code,
-// exactly as with Wasmtime's serialized modules. Load only artifacts you, or
-// a producer you trust, compiled.
+// malice: anyone who can write an artifact can make it run any machine
+// code, exactly as with Wasmtime's serialized modules. Load only artifacts
+// you, or a producer you trust, compiled.
 #pragma once
 
 #include <cstddef>
@@ -106,6 +114,9 @@ inline constexpr size_t kChecksumOffset = offsetof(ArtifactHeader, checksum);
 
 enum class SectionId : uint32_t {
   Wasm = 1,
+  FuncTypes,
+  Exports,
+  ExportText,
   Names,
   NameText,
   Functions,
@@ -115,7 +126,7 @@ enum class SectionId : uint32_t {
   CodeLayout,
   Code,  // always last
 };
-inline constexpr uint32_t kSectionCount = 9;
+inline constexpr uint32_t kSectionCount = 12;
 
 struct SectionEntry {
   uint32_t id;

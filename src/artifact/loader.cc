@@ -13,7 +13,6 @@
 #include <string>
 
 #include "artifact/artifact.h"
-#include "artifact/background_decode.h"
 #include "artifact/file_mapping.h"
 #include "artifact/format.h"
 #include "artifact/reader.h"
@@ -44,10 +43,6 @@ class Laps {
     if (times_) times_->*phase += t - last_;
     last_ = t;
   }
-  void note_parallel(const BackgroundDecode& decode) {
-    if (times_ && decode.in_parallel())
-      times_->parallel_decode_ns = decode.decode_ns();
-  }
 
  private:
   ArtifactLoadTimes* times_;
@@ -65,12 +60,60 @@ Error malformed(const std::string& what) {
   return Error(ErrorKind::Malformed, "malformed compiled module: " + what);
 }
 
-// The checks after the checksum: settings, then structure.
-Result<void> check_checked(const ArtifactLayout& layout,
-                           const api::Config& config) {
+// The checksum over `meta` and `code` (the artifact's bytes before the code
+// and from it), then the settings, then the structure.
+Result<void> verify(const ArtifactLayout& layout, const api::Config& config,
+                    std::span<const uint8_t> meta,
+                    std::span<const uint8_t> code) {
+  if (auto r = check_checksum(layout, artifact_checksum(meta, code)); !r.ok())
+    return r;
   if (auto r = check_settings(layout.header.settings, config); !r.ok())
     return r;
   return check_sections(layout);
+}
+
+// What the artifact stores flat (wasm_skeleton.h) into the decoded
+// skeleton: the defined functions' types, the export and name tables. The
+// indices are checked, as the validator would have, so that nothing later
+// indexes past the module's own tables.
+Result<void> attach_flat_sections(CompiledModule& cm,
+                                  const ArtifactLayout& layout,
+                                  std::span<const uint8_t> meta) {
+  Module& m = cm.module;
+  if (!m.bodies.empty() || m.funcs.size() != m.num_imported_funcs ||
+      !m.exports.empty())
+    return malformed("its wasm module has function or export sections");
+  const auto types =
+      records<uint32_t>(meta, layout.section(SectionId::FuncTypes));
+  for (uint32_t t : types)
+    if (t >= m.types.size() || m.types[t].composite.kind != CompositeKind::Func)
+      return malformed("function of an unknown type");
+  m.funcs.insert(m.funcs.end(), types.begin(), types.end());
+
+  const SectionEntry& export_text = layout.section(SectionId::ExportText);
+  cm.exports = records<ExportEntry>(meta, layout.section(SectionId::Exports));
+  cm.export_text = {
+      reinterpret_cast<const char*>(meta.data() + export_text.offset),
+      size_t(export_text.size)};
+  const uint64_t counts[] = {m.funcs.size(), m.tables.size(), m.memories.size(),
+                             m.globals.size(), m.tags.size()};
+  for (const ExportEntry& e : cm.exports)
+    if (uint8_t(e.kind) >= std::size(counts) ||
+        e.index >= counts[uint8_t(e.kind)] ||
+        uint64_t(e.name_offset) + e.name_size > export_text.size)
+      return malformed("export table");
+
+  const SectionEntry& name_text = layout.section(SectionId::NameText);
+  cm.names = records<NameEntry>(meta, layout.section(SectionId::Names));
+  cm.name_text = {reinterpret_cast<const char*>(meta.data() + name_text.offset),
+                  size_t(name_text.size)};
+  for (size_t k = 0; k < cm.names.size(); k++) {
+    const NameEntry& e = cm.names[k];
+    if (uint64_t(e.offset) + e.size > name_text.size ||
+        (k != 0 && e.index <= cm.names[k - 1].index))
+      return malformed("name table");
+  }
+  return {};
 }
 
 // Builds the module from verified bytes: `meta` (everything before the
@@ -79,27 +122,19 @@ Result<void> check_checked(const ArtifactLayout& layout,
 Result<std::shared_ptr<const CompiledModule>> build_module(
     const std::shared_ptr<EngineImpl>& engine, const ArtifactLayout& layout,
     std::span<const uint8_t> meta, CodeMemory code,
-    std::shared_ptr<const void> storage, BackgroundDecode& decode, Laps& laps) {
+    std::shared_ptr<const void> storage, Laps& laps) {
   auto cm = std::make_shared<CompiledModule>();
   cm->engine = engine;
   cm->storage = storage;
-  auto decoded = decode.take();
-  laps.note_parallel(decode);
+  const SectionEntry& wasm = layout.section(SectionId::Wasm);
+  auto decoded = decode_module(meta.subspan(wasm.offset, wasm.size));
   if (!decoded.ok())
     return malformed("its wasm module does not decode: " +
                      decoded.error().message);
   cm->module = std::move(decoded).value();
+  if (auto r = attach_flat_sections(*cm, layout, meta); !r.ok())
+    return std::move(r).error();
   const Module& m = cm->module;
-  const SectionEntry& text = layout.section(SectionId::NameText);
-  cm->names = records<NameEntry>(meta, layout.section(SectionId::Names));
-  cm->name_text = {reinterpret_cast<const char*>(meta.data() + text.offset),
-                   size_t(text.size)};
-  for (size_t k = 0; k < cm->names.size(); k++) {
-    const NameEntry& e = cm->names[k];
-    if (uint64_t(e.offset) + e.size > text.size ||
-        (k != 0 && e.index <= cm->names[k - 1].index))
-      return malformed("name table");
-  }
   if (auto r = init_module_interface(*cm); !r.ok()) return r.error();
 
   const auto functions =
@@ -140,15 +175,6 @@ Result<std::shared_ptr<const CompiledModule>> build_module(
   return std::shared_ptr<const CompiledModule>(std::move(cm));
 }
 
-// The wasm section as the (unverified) section table places it, for
-// BackgroundDecode; empty if outside `meta` (check_sections refuses that).
-std::span<const uint8_t> wasm_section(const ArtifactLayout& layout,
-                                      std::span<const uint8_t> meta) {
-  const SectionEntry& s = layout.section(SectionId::Wasm);
-  if (s.offset > meta.size() || s.size > meta.size() - s.offset) return {};
-  return meta.subspan(s.offset, s.size);
-}
-
 // The memory path: `bytes` is owned by `storage` and 8-aligned.
 Result<std::shared_ptr<const CompiledModule>> load_from_memory(
     const std::shared_ptr<EngineImpl>& engine, std::span<uint8_t> bytes,
@@ -158,10 +184,7 @@ Result<std::shared_ptr<const CompiledModule>> load_from_memory(
   const uint64_t code_offset = layout->code_offset();
   const std::span<uint8_t> meta = bytes.first(code_offset);
   const std::span<uint8_t> code_bytes = bytes.subspan(code_offset);
-  BackgroundDecode decode(wasm_section(*layout, meta));
-  if (auto r = verify_checksum(*layout, meta, code_bytes); !r.ok())
-    return std::move(r).error();
-  if (auto r = check_checked(*layout, engine->config); !r.ok())
+  if (auto r = verify(*layout, engine->config, meta, code_bytes); !r.ok())
     return std::move(r).error();
   laps.lap(&ArtifactLoadTimes::verify_ns);
   CodeMemory code;
@@ -173,7 +196,7 @@ Result<std::shared_ptr<const CompiledModule>> load_from_memory(
   }
   laps.lap(&ArtifactLoadTimes::map_ns);
   return build_module(engine, *layout, meta, std::move(code),
-                      std::move(storage), decode, laps);
+                      std::move(storage), laps);
 }
 
 Error io_error(const std::string& path, const std::string& what) {
@@ -239,7 +262,8 @@ Result<std::shared_ptr<const CompiledModule>> deserialize_compiled_module_file(
 
   // Everything before the code in one mapping, the code in another at its
   // page-aligned offset. Where pages are larger than the format's
-  // alignment, the code is read into code memory instead.
+  // alignment, or the file system forbids executing mapped files (noexec),
+  // the code is read into code memory instead.
   const uint64_t code_offset = layout->code_offset();
   auto meta_map = FileMapping::map(fd.fd, code_offset);
   if (!meta_map.ok()) return std::move(meta_map).error();
@@ -247,38 +271,33 @@ Result<std::shared_ptr<const CompiledModule>> deserialize_compiled_module_file(
   const std::span<const uint8_t> meta = mapping->bytes();
   CodeMemory code;
   const uint64_t padded = file_size - code_offset;
-  if (padded != 0) {
-    if (code_offset % host_page_size() == 0) {
-      auto mem = CodeMemory::map_file(fd.fd, code_offset, padded);
-      if (!mem.ok()) return std::move(mem).error();
-      code = std::move(mem).value();
-    } else {
-      auto mem = CodeMemory::allocate(padded);
-      if (!mem.ok()) return std::move(mem).error();
-      code = std::move(mem).value();
-      uint8_t* out = code.writable().data();
-      size_t done = 0;
-      while (done < padded) {
-        const ssize_t r =
-            pread(fd.fd, out + done, padded - done, off_t(code_offset + done));
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) return io_error(path, "read");
-        done += size_t(r);
-      }
+  if (padded != 0 && code_offset % host_page_size() == 0) {
+    auto mem = CodeMemory::map_file(fd.fd, code_offset, padded);
+    if (mem.ok()) code = std::move(mem).value();
+  }
+  if (padded != 0 && !code.data()) {
+    auto mem = CodeMemory::allocate(padded);
+    if (!mem.ok()) return std::move(mem).error();
+    code = std::move(mem).value();
+    uint8_t* out = code.writable().data();
+    size_t done = 0;
+    while (done < padded) {
+      const ssize_t r =
+          pread(fd.fd, out + done, padded - done, off_t(code_offset + done));
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) return io_error(path, "read");
+      done += size_t(r);
     }
   }
   laps.lap(&ArtifactLoadTimes::map_ns);
 
-  // Declared after `mapping`: joins before the bytes it reads go away.
-  BackgroundDecode decode(wasm_section(*layout, meta));
-  if (auto r = verify_checksum(*layout, meta, {code.data(), padded}); !r.ok())
-    return std::move(r).error();
-  if (auto r = check_checked(*layout, engine->config); !r.ok())
+  if (auto r = verify(*layout, engine->config, meta, {code.data(), padded});
+      !r.ok())
     return std::move(r).error();
   laps.lap(&ArtifactLoadTimes::verify_ns);
 
   return build_module(engine, *layout, meta, std::move(code),
-                      std::move(mapping), decode, laps);
+                      std::move(mapping), laps);
 }
 
 }  // namespace heron

@@ -34,11 +34,13 @@ std::string version_text(const char (&field)[32]) {
 
 uint64_t align_up(uint64_t n, uint64_t a) { return (n + a - 1) / a * a; }
 
-// Bytes per record of each section (SectionId order).
+// Names and bytes per record of the sections, in SectionId order.
 constexpr const char* kSectionName[kSectionCount] = {
-    "Wasm",  "Names",    "NameText",   "Functions", "AddressMap",
-    "Traps", "Libcalls", "CodeLayout", "Code"};
-constexpr uint64_t kRecordSize[kSectionCount] = {1, 12, 1, 24, 1, 8, 16, 24, 1};
+    "Wasm",  "FuncTypes", "Exports",    "ExportText",
+    "Names", "NameText",  "Functions",  "AddressMap",
+    "Traps", "Libcalls",  "CodeLayout", "Code"};
+constexpr uint64_t kRecordSize[kSectionCount] = {1,  4, 16, 1,  12, 1,
+                                                 24, 1, 8,  16, 24, 1};
 
 }  // namespace
 
@@ -104,11 +106,8 @@ uint32_t artifact_checksum(std::span<const uint8_t> meta,
   return crc32c(crc, code);
 }
 
-Result<void> verify_checksum(const ArtifactLayout& layout,
-                             std::span<const uint8_t> meta,
-                             std::span<const uint8_t> code) {
-  const uint32_t crc = artifact_checksum(meta, code);
-  if (crc != layout.header.checksum)
+Result<void> check_checksum(const ArtifactLayout& layout, uint32_t computed) {
+  if (computed != layout.header.checksum)
     return Error(ErrorKind::Malformed,
                  "compiled module is corrupt: checksum mismatch");
   return {};

@@ -39,10 +39,9 @@ Result<ArtifactLayout> read_layout(std::span<const uint8_t> head,
 uint32_t artifact_checksum(std::span<const uint8_t> meta,
                            std::span<const uint8_t> code);
 
-// Malformed ("checksum mismatch") unless the stored checksum is right.
-Result<void> verify_checksum(const ArtifactLayout& layout,
-                             std::span<const uint8_t> meta,
-                             std::span<const uint8_t> code);
+// Malformed ("checksum mismatch") unless `computed` (artifact_checksum's)
+// is the stored checksum.
+Result<void> check_checksum(const ArtifactLayout& layout, uint32_t computed);
 
 // Checks every section: in order, aligned, inside the file, a whole number
 // of records. Malformed otherwise.

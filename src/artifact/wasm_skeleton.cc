@@ -1,7 +1,6 @@
-// Stripping a module to what instantiation needs (see wasm_skeleton.h).
+// Stripping a module to what is decoded at load (see wasm_skeleton.h).
 #include "artifact/wasm_skeleton.h"
 
-#include <cstring>
 #include <string>
 
 namespace heron::artifact {
@@ -9,6 +8,8 @@ namespace heron::artifact {
 namespace {
 
 constexpr uint8_t kCustomSection = 0;
+constexpr uint8_t kFunctionSection = 3;
+constexpr uint8_t kExportSection = 7;
 constexpr uint8_t kCodeSection = 10;
 
 bool read_uleb32(std::span<const uint8_t> s, size_t& at, uint32_t& v) {
@@ -22,22 +23,11 @@ bool read_uleb32(std::span<const uint8_t> s, size_t& at, uint32_t& v) {
   return false;
 }
 
-void put_uleb32(std::vector<uint8_t>& out, uint32_t v) {
-  do {
-    uint8_t b = v & 0x7f;
-    v >>= 7;
-    out.push_back(v ? (b | 0x80) : b);
-  } while (v);
-}
-
-Error bad(const std::string& what, size_t at) {
-  return Error(ErrorKind::Malformed, "cannot strip module: " + what, at);
-}
-
 }  // namespace
 
 Result<std::vector<uint8_t>> wasm_skeleton(std::span<const uint8_t> wasm) {
-  if (wasm.size() < 8) return bad("no header", 0);
+  if (wasm.size() < 8)
+    return Error(ErrorKind::Malformed, "cannot strip module: no header", 0);
   std::vector<uint8_t> out(wasm.begin(), wasm.begin() + 8);
   size_t at = 8;
   while (at < wasm.size()) {
@@ -45,29 +35,14 @@ Result<std::vector<uint8_t>> wasm_skeleton(std::span<const uint8_t> wasm) {
     const uint8_t id = wasm[at++];
     uint32_t size;
     if (!read_uleb32(wasm, at, size) || size > wasm.size() - at)
-      return bad("section size", start);
-    const std::span<const uint8_t> payload = wasm.subspan(at, size);
+      return Error(ErrorKind::Malformed, "cannot strip module: section size",
+                   start);
     at += size;
-    if (id == kCustomSection) continue;
-    if (id != kCodeSection) {
-      out.insert(out.end(), wasm.begin() + ptrdiff_t(start),
-                 wasm.begin() + ptrdiff_t(at));
+    if (id == kCustomSection || id == kFunctionSection ||
+        id == kExportSection || id == kCodeSection)
       continue;
-    }
-    size_t p = 0;
-    uint32_t count;
-    if (!read_uleb32(payload, p, count) || count > payload.size())
-      return bad("code count", start);
-    std::vector<uint8_t> code;
-    put_uleb32(code, count);
-    // Body: size 2, no local declarations, `end`.
-    static constexpr uint8_t kEmptyBody[3] = {0x02, 0x00, 0x0b};
-    code.reserve(code.size() + size_t(count) * sizeof kEmptyBody);
-    for (uint32_t k = 0; k < count; k++)
-      code.insert(code.end(), kEmptyBody, kEmptyBody + sizeof kEmptyBody);
-    out.push_back(kCodeSection);
-    put_uleb32(out, uint32_t(code.size()));
-    out.insert(out.end(), code.begin(), code.end());
+    out.insert(out.end(), wasm.begin() + ptrdiff_t(start),
+               wasm.begin() + ptrdiff_t(at));
   }
   return out;
 }

@@ -1,11 +1,11 @@
-// The part of a wasm module that a compiled module still needs once its code
-// is compiled: every section but the custom ones, with each function body
-// replaced by an empty one (no locals, `end`). Instantiation reads imports,
-// globals, segments and constant expressions from it; decoding it (no
-// validation) costs a fraction of decoding the whole module, whose bodies
-// are most of its bytes, and its name section is kept by the artifact in
-// flat form instead. Offsets inside it differ from the original module's
-// after the code section; the address maps keep the original offsets.
+// The part of a wasm module's bytes that a compiled module still decodes at
+// load: every section but the custom ones and the three that grow with the
+// number of functions: function (a type index per function), export and
+// code (the bodies, no longer needed once compiled). Those come as flat
+// arrays instead (FuncTypes, Exports: format.h), copied into the Module
+// without parsing; decoding what is left costs microseconds where the whole
+// module took milliseconds. Offsets inside the skeleton differ from the
+// original module's; the address maps keep the original offsets.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,6 @@
 // Serializing a CompiledModule into the artifact layout of format.h.
 #include <cstring>
+#include <string>
 #include <type_traits>
 
 #include "artifact/artifact.h"
@@ -24,6 +25,8 @@ static_assert(std::is_trivially_copyable_v<LoadedCode::Function> &&
               sizeof(LoadedCode::Function) == 24);
 static_assert(std::is_trivially_copyable_v<NameEntry> &&
               sizeof(NameEntry) == 12);
+static_assert(std::is_trivially_copyable_v<ExportEntry> &&
+              sizeof(ExportEntry) == 16 && offsetof(ExportEntry, kind) == 12);
 static_assert(std::is_trivially_copyable_v<LoadedCode::LibcallSite> &&
               sizeof(LoadedCode::LibcallSite) == 16);
 static_assert(sizeof(TrapSite) == 8 && offsetof(TrapSite, code) == 4 &&
@@ -52,10 +55,16 @@ Result<std::vector<uint8_t>> serialize_compiled_module(
   }
   auto skeleton = wasm_skeleton(cm.module.bytes);
   if (!skeleton.ok()) return std::move(skeleton).error();
+  const Module& m = cm.module;
+  const std::span<const uint32_t> func_types =
+      std::span<const uint32_t>(m.funcs).subspan(m.num_imported_funcs);
 
   // Section sizes, in SectionId order; the code goes last, page-aligned.
   const uint64_t sizes[kSectionCount] = {
       skeleton->size(),
+      func_types.size_bytes(),
+      cm.exports.size_bytes(),
+      cm.export_text.size(),
       cm.names.size_bytes(),
       cm.name_text.size(),
       image.functions.size_bytes(),
@@ -82,6 +91,9 @@ Result<std::vector<uint8_t>> serialize_compiled_module(
                   bytes.size());
   };
   put(SectionId::Wasm, *skeleton);
+  put(SectionId::FuncTypes, as_bytes(func_types));
+  put(SectionId::Exports, as_bytes(cm.exports));
+  put(SectionId::ExportText, as_bytes(cm.export_text));
   put(SectionId::Names, as_bytes(cm.names));
   put(SectionId::NameText, as_bytes(cm.name_text));
   put(SectionId::Functions, as_bytes(image.functions));

@@ -236,8 +236,6 @@ int run_run(const RunOptions& options) {
     timings.add("read/map", times.map_ns);
     timings.add("verify", times.verify_ns);
     timings.add("decode metadata", times.decode_ns);
-    if (times.parallel_decode_ns != 0)
-      timings.note("(decoding, in parallel)", times.parallel_decode_ns);
     timings.add("load/link", times.link_ns);
     timings.mark("(load, other)");
   } else {

@@ -62,10 +62,6 @@ void StartupTimings::add(std::string_view phase, int64_t ns) {
   last_ns_ += ns;
 }
 
-void StartupTimings::note(std::string_view what, int64_t ns) {
-  if (enabled_) notes_.emplace_back(std::string(what), ns);
-}
-
 void StartupTimings::report(std::string_view target) {
   if (!enabled_) return;
   const int64_t now = monotonic_ns();
@@ -76,8 +72,6 @@ void StartupTimings::report(std::string_view target) {
              ms(command_ns_ - g_main_ns));
   for (const auto& [name, ns] : phases_)
     fmt::print(stderr, "timings: {:<22} {:9.3f} ms\n", name, ms(ns));
-  for (const auto& [what, ns] : notes_)
-    fmt::print(stderr, "timings:   {:<20} {:9.3f} ms\n", what, ms(ns));
   if (now - last_ns_ >= 1000)
     fmt::print(stderr, "timings: {:<22} {:9.3f} ms\n", "other",
                ms(now - last_ns_));

@@ -30,8 +30,6 @@ class StartupTimings {
   // Adds a phase measured elsewhere (nanoseconds); the next mark starts
   // after it.
   void add(std::string_view phase, int64_t ns);
-  // Reports work that overlapped the phases (not part of their sum).
-  void note(std::string_view what, int64_t ns);
   // Prints the phases and the total up to now, the moment `target` (an
   // export name) is about to be called.
   void report(std::string_view target);
@@ -43,7 +41,6 @@ class StartupTimings {
   int64_t command_ns_ = 0;
   int64_t last_ns_ = 0;
   std::vector<std::pair<std::string, int64_t>> phases_;
-  std::vector<std::pair<std::string, int64_t>> notes_;
 };
 
 }  // namespace heron::cli

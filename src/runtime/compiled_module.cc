@@ -137,6 +137,21 @@ void index_names(CompiledModule& cm) {
   cm.name_text = cm.owned_name_text;
 }
 
+void index_exports(CompiledModule& cm) {
+  cm.owned_exports.reserve(cm.module.exports.size());
+  for (const Export& e : cm.module.exports) {
+    ExportEntry x{};
+    x.name_offset = uint32_t(cm.owned_export_text.size());
+    x.name_size = uint32_t(e.name.size());
+    x.index = e.index;
+    x.kind = e.kind;
+    cm.owned_exports.push_back(x);
+    cm.owned_export_text += e.name;
+  }
+  cm.exports = cm.owned_exports;
+  cm.export_text = cm.owned_export_text;
+}
+
 }  // namespace
 
 Result<void> init_module_interface(CompiledModule& cm) {
@@ -146,6 +161,7 @@ Result<void> init_module_interface(CompiledModule& cm) {
   cm.layout = layout.value();
   cm.type_ids = cm.engine->intern_module_types(m);
   if (cm.names.empty()) index_names(cm);
+  if (cm.exports.empty()) index_exports(cm);
   if (!cm.names.empty() && cm.names.back().index == kModuleNameIndex)
     cm.name = cm.function_name(kModuleNameIndex);
   return {};
@@ -166,10 +182,11 @@ const std::vector<api::ImportType>& CompiledModule::import_types() const {
 
 const std::vector<api::ExportType>& CompiledModule::export_types() const {
   std::call_once(exports_once_, [&] {
-    exports_.reserve(module.exports.size());
-    for (const Export& ex : module.exports)
+    exports_.reserve(exports.size());
+    for (const ExportEntry& ex : exports)
       exports_.push_back(
-          api::ExportType{ex.name, extern_type_of(module, ex.kind, ex.index)});
+          api::ExportType{std::string(export_name(ex)),
+                          extern_type_of(module, ex.kind, ex.index)});
   });
   return exports_;
 }

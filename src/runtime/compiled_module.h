@@ -19,6 +19,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "format/module.h"
@@ -45,12 +46,26 @@ struct NameEntry {
 };
 inline constexpr uint32_t kModuleNameIndex = UINT32_MAX;
 
+// One export, flat, in module order: what instances look names up in, and
+// what an artifact stores as is (a module may export tens of thousands of
+// functions; loading one builds no string per export).
+struct ExportEntry {
+  uint32_t name_offset;  // in the export text
+  uint32_t name_size;
+  uint32_t index;
+  ExternKind kind;
+  uint8_t reserved[3];  // zero
+};
+
 struct CompiledModule {
   std::shared_ptr<EngineImpl> engine;
   std::unique_ptr<std::vector<uint8_t>> bytes;  // what `module` points into
   // Owns what `module` points into when it is not `bytes` (an artifact's
   // buffer or file mapping).
   std::shared_ptr<const void> storage;
+  // For a module loaded from an artifact, only what instantiation reads:
+  // no function bodies, no custom sections, no exports (see `names` and
+  // `exports`).
   Module module;
   VMContextLayout layout = VMContextLayout::compute(VMContextCounts{}).value();
   std::vector<uint32_t> type_ids;    // canonical id per type index
@@ -62,6 +77,12 @@ struct CompiledModule {
   std::span<const char> name_text;
   std::vector<NameEntry> owned_names;  // what `names` points to if ours
   std::string owned_name_text;
+  // In module order; from `module`'s export section (init_module_interface)
+  // or an artifact's storage.
+  std::span<const ExportEntry> exports;
+  std::span<const char> export_text;
+  std::vector<ExportEntry> owned_exports;
+  std::string owned_export_text;
 
   // Entry of defined function `func_index` (index space, imports first).
   const void* function_code(uint32_t func_index) const {
@@ -69,6 +90,9 @@ struct CompiledModule {
   }
   // "name" from the name section, or empty.
   std::string function_name(uint32_t func_index) const;
+  std::string_view export_name(const ExportEntry& e) const {
+    return {export_text.data() + e.name_offset, e.name_size};
+  }
 
   // Import and export types in API form, computed on first use: a module
   // may export tens of thousands of functions that nobody lists, and
@@ -92,8 +116,8 @@ Result<std::shared_ptr<const CompiledModule>> compile_module(
 
 // Everything but the code, from cm.module (decoded; validated by whoever
 // compiled it): the VMContext layout, canonical type ids in cm.engine's
-// registry, the name table (from the name section, unless cm.names is set
-// already) and the module's name.
+// registry, the name and export tables (from the name and export sections,
+// unless set already) and the module's name.
 Result<void> init_module_interface(CompiledModule& cm);
 
 // Registers cm.code with perf and gdb when the engine's config asks for it.

@@ -35,62 +35,31 @@ Error bad_image(const std::string& what) {
   return Error(ErrorKind::Malformed, "malformed code image: " + what);
 }
 
-// Everything from_image() relies on to stay within the image's memory.
+// What from_image() checks: everything the loader itself writes or indexes
+// (the region layout, the function table, library-call slots). The trap
+// table and the .eh_frame are used as they are, without a pass over them:
+// both belong to the trusted image (artifact/format.h), and reading them
+// stays bounded anyway (the CodeRegistry's binary search, srcloc_at's
+// clamped map slices); a producer bug there gives wrong answers, not wild
+// reads by Heron (libgcc parses the .eh_frame only when unwinding).
 Result<void> check_image(const LoadedCode::Image& im) {
   const LoadedCode::RegionLayout& l = im.layout;
   const uint64_t code_size = l.code_size;
-  const std::span<const uint8_t> region(im.memory.data(), im.memory.size());
-  if (code_size == 0 || code_size > region.size() ||
-      l.eh_frame_offset < code_size || l.eh_frame_offset > region.size() ||
-      l.eh_frame_size > region.size() - l.eh_frame_offset)
+  const uint64_t region = im.memory.size();
+  if (code_size == 0 || code_size > region || l.eh_frame_offset < code_size ||
+      l.eh_frame_offset > region ||
+      l.eh_frame_size > region - l.eh_frame_offset)
     return bad_image("region layout");
-  uint64_t prev_end = 0, prev_map = 0;
+  uint64_t prev_end = 0;
   for (const LoadedCode::Function& f : im.functions) {
     if (f.offset < prev_end || uint64_t(f.offset) + f.size > code_size)
       return bad_image("function " + std::to_string(f.func_index) +
                        " outside the code or out of order");
-    // Each function's map runs to the next one's (lookups stay inside).
-    if (f.map_begin < prev_map || f.map_begin > im.address_map.size())
-      return bad_image("address map of function " +
-                       std::to_string(f.func_index) + " out of bounds");
     prev_end = uint64_t(f.offset) + f.size;
-    prev_map = f.map_begin;
-  }
-  uint64_t prev = 0;
-  for (size_t k = 0; k < im.traps.size(); k++) {
-    const uint64_t off = im.traps[k].offset;
-    if (off >= code_size || off < prev)
-      return bad_image("trap table out of order or outside the code");
-    if (int(im.traps[k].code) >= kNumTrapCodes)
-      return bad_image("unknown trap code");
-    prev = off;
   }
   for (const LoadedCode::LibcallSite& s : im.libcalls)
     if (uint64_t(s.offset) + 8 > code_size)
       return bad_image("library-call site outside the code");
-  if (l.eh_frame_size != 0) {
-    // __register_frame walks entries by their length fields up to a zero
-    // terminator, and from each FDE back to its CIE: every length must stay
-    // inside the section, every CIE pointer land on a CIE.
-    const std::span<const uint8_t> eh =
-        region.subspan(l.eh_frame_offset, l.eh_frame_size);
-    size_t at = 0;
-    size_t last_cie = SIZE_MAX;
-    while (true) {
-      if (at + 4 > eh.size()) return bad_image(".eh_frame without terminator");
-      uint32_t length, cie_pointer;
-      std::memcpy(&length, eh.data() + at, 4);
-      if (length == 0) break;
-      if (length < 4 || length == UINT32_MAX || length > eh.size() - at - 4)
-        return bad_image(".eh_frame entry out of bounds");
-      std::memcpy(&cie_pointer, eh.data() + at + 4, 4);
-      if (cie_pointer == 0)
-        last_cie = at;
-      else if (last_cie == SIZE_MAX || at + 4 - cie_pointer != last_cie)
-        return bad_image(".eh_frame FDE without its CIE");
-      at += 4 + size_t(length);
-    }
-  }
   return {};
 }
 
@@ -232,15 +201,7 @@ Result<std::unique_ptr<LoadedCode>> LoadedCode::from_image(
 }
 
 Result<void> LoadedCode::finish() {
-  if (auto r = memory_.make_executable(); !r.ok()) {
-    // A file mapping on a noexec mount cannot become executable: run a copy.
-    if (!memory_.file_backed()) return r;
-    auto copy = CodeMemory::allocate(memory_.size());
-    if (!copy.ok()) return std::move(copy).error();
-    std::memcpy(copy->writable().data(), memory_.data(), memory_.size());
-    memory_ = std::move(copy).value();
-    if (auto again = memory_.make_executable(); !again.ok()) return again;
-  }
+  if (auto r = memory_.make_executable(); !r.ok()) return r;
   const uintptr_t base = uintptr_t(memory_.data());
   eh_frame_ = {memory_.data() + layout_.eh_frame_offset,
                size_t(layout_.eh_frame_size)};
@@ -286,12 +247,15 @@ std::optional<uint32_t> LoadedCode::srcloc_at(uintptr_t pc) const {
   const Function* f = function_at(pc);
   if (!f) return std::nullopt;
   const uint32_t off = uint32_t(pc - uintptr_t(memory_.data())) - f->offset;
+  // A function's entries run to the next function's (clamped: the tables
+  // of a pre-linked image are not checked entry by entry).
   const size_t k = size_t(f - functions_.data());
-  const size_t end = k + 1 < functions_.size() ? functions_[k + 1].map_begin
-                                               : address_map_.size();
-  return lookup_address_map(
-      address_map_.subspan(f->map_begin, end - f->map_begin), f->map_count,
-      f->start_srcloc, off);
+  const size_t begin = std::min<size_t>(f->map_begin, address_map_.size());
+  size_t end = k + 1 < functions_.size() ? functions_[k + 1].map_begin
+                                         : address_map_.size();
+  end = std::clamp(end, begin, address_map_.size());
+  return lookup_address_map(address_map_.subspan(begin, end - begin),
+                            f->map_count, f->start_srcloc, off);
 }
 
 const LoadedCode* LoadedCode::containing(uintptr_t pc) {

@@ -109,9 +109,10 @@ class LoadedCode {
       std::span<const uint32_t> func_indices, const Resolver& resolve,
       const CompiledModule* module);
 
-  // Links a pre-linked image. The image's tables are checked against each
-  // other and the code size (every offset in bounds, tables sorted): a
-  // broken image is an error, never a wild read or write by the loader.
+  // Links a pre-linked image. What the loader itself writes or follows is
+  // checked (region layout, function extents, library-call slots): a broken
+  // image is an error, never a wild write by the loader; the trap table,
+  // address maps and .eh_frame are trusted (see check_image).
   static Result<std::unique_ptr<LoadedCode>> from_image(
       Image image, const CompiledModule* module);
 

@@ -1,7 +1,7 @@
 // The runtime pieces an artifact is loaded with: code mapped from a file
-// (read-only, then writable, then executable; never the file itself
-// changed), compact address maps (every entry found again, a damaged stream
-// never read outside), and trap tables the CodeRegistry borrows.
+// (executable, the patched pages writable meanwhile, never both; never the
+// file itself changed), compact address maps (every entry found again, a
+// damaged stream never read outside), and trap tables the CodeRegistry borrows.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -20,14 +20,17 @@
 namespace heron {
 namespace {
 
-std::string perms_of(const CodeMemory& m) {
-  auto maps = testing::mappings_overlapping(uintptr_t(m.data()),
-                                            uintptr_t(m.data()) + m.size());
+// The protections of the page at `offset` of `m`.
+std::string perms_at(const CodeMemory& m, size_t offset) {
+  const uintptr_t at = uintptr_t(m.data()) + offset;
+  auto maps = testing::mappings_overlapping(at, at + 1);
   if (maps.size() != 1) return "(" + std::to_string(maps.size()) + " maps)";
   return maps[0].perms;
 }
 
-TEST(CodeMapping, ReadOnlyThenWritableThenExecutableNeverTheFile) {
+// Born read+execute; a patched page is read+write (never executable) until
+// make_executable, the others never change; the file never changes.
+TEST(CodeMapping, OnlyPatchedPagesBecomeWritableNeverTheFile) {
   const size_t page = host_page_size();
   const std::string path = ::testing::TempDir() + "/heron_code_mapping.bin";
   std::vector<uint8_t> bytes(3 * page);
@@ -45,15 +48,18 @@ TEST(CodeMapping, ReadOnlyThenWritableThenExecutableNeverTheFile) {
   EXPECT_TRUE(mem->file_backed());
   EXPECT_EQ(mem->size(), 2 * page);
   EXPECT_EQ(std::memcmp(mem->data(), bytes.data() + page, 2 * page), 0);
-  EXPECT_EQ(perms_of(*mem), "r--p");
+  EXPECT_EQ(perms_at(*mem, 0), "r-xp");
+  EXPECT_EQ(perms_at(*mem, page), "r-xp");
 
   auto slot = mem->prepare_write(page + 8, 8);
   ASSERT_TRUE(slot.ok()) << slot.error().message;
-  EXPECT_EQ(perms_of(*mem), "rw-p");
+  EXPECT_EQ(perms_at(*mem, 0), "r-xp");
+  EXPECT_EQ(perms_at(*mem, page), "rw-p");
   const uint64_t value = 0x1122334455667788;
   std::memcpy(*slot, &value, 8);
   ASSERT_TRUE(mem->make_executable().ok());
-  EXPECT_EQ(perms_of(*mem), "r-xp");
+  EXPECT_EQ(perms_at(*mem, 0), "r-xp");
+  EXPECT_EQ(perms_at(*mem, page), "r-xp");
   EXPECT_EQ(std::memcmp(mem->data() + page + 8, &value, 8), 0);
 
   // The file still holds what was written to it.
