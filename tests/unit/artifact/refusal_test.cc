@@ -347,7 +347,8 @@ TEST(ArtifactRefusal, TableChangesUnderAValidChecksumNeverCrashTheLoader) {
   const uint64_t code_offset = section(copy, SectionId::Code).offset;
   std::vector<std::pair<uint64_t, uint64_t>> ranges;
   for (SectionId id :
-       {SectionId::Names, SectionId::NameText, SectionId::Functions,
+       {SectionId::FuncTypes, SectionId::Exports, SectionId::ExportText,
+        SectionId::Names, SectionId::NameText, SectionId::Functions,
         SectionId::AddressMap, SectionId::Traps, SectionId::Libcalls,
         SectionId::CodeLayout}) {
     const SectionEntry& s = section(copy, id);
