@@ -31,6 +31,22 @@ class Module {
   static Result<Module> from_file(const Engine& engine,
                                   const std::string& path);
 
+  // Compiled modules ahead of time (".cwasm" artifacts). serialize() gives
+  // this module's code and metadata in a form deserialize() loads without
+  // compiling, into an engine with the same compile settings (Config) on a
+  // machine with the CPU features the code uses; anything else is refused
+  // with an error that names the difference, as are truncated or corrupt
+  // bytes (checksum). Loading TRUSTS the bytes' producer, like running a
+  // native executable would: the checksum detects accidents, not malice, so
+  // only load artifacts from a source you trust.
+  Result<std::vector<uint8_t>> serialize() const;
+  static Result<Module> deserialize(const Engine& engine,
+                                    std::span<const uint8_t> bytes);
+  // Maps the file rather than reading it: the code pages come from the
+  // page cache. The file must not change while the module lives.
+  static Result<Module> deserialize_file(const Engine& engine,
+                                         const std::string& path);
+
   const std::vector<ImportType>& imports() const;
   const std::vector<ExportType>& exports() const;
   // From the name section; empty if none.

@@ -54,6 +54,9 @@ struct WastOptions {
   // Hidden: write the binary of every module that validates into this
   // directory (the truncation test and the fuzzers' seed corpus use it).
   std::string dump_dir;
+  // Every compiled module goes through a compiled-module artifact (serialized,
+  // loaded back from memory and from a file) before it is used.
+  bool aot_roundtrip = false;
 };
 int run_wast(const WastOptions& options);
 
@@ -76,8 +79,17 @@ struct RunOptions {
   // and inherited host fds, numbered in this order after the dirs.
   std::vector<std::string> tcp_listen;
   std::vector<int> listen_fds;
+  // Print the start-up phases and the time to the first call on stderr.
+  bool timings = false;
 };
 int run_run(const RunOptions& options);
+
+struct CompileOptions {
+  std::string file;
+  std::string output;
+  EngineOptions engine;
+};
+int run_compile(const CompileOptions& options);
 
 struct ExploreOptions {
   std::string file;

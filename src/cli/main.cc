@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/engine_config.h"
+#include "cli/startup_timings.h"
 
 #ifndef HERON_VERSION
 #define HERON_VERSION "unknown"
@@ -65,7 +66,9 @@ With --verbose, each failure is printed as
 and the skip reasons are counted per script.)";
 
 constexpr const char* kRunFooter =
-    R"(Compiles and instantiates FILE (.wasm or .wat; no imports), then calls
+    R"(Compiles and instantiates FILE (.wasm or .wat; no imports), or loads it
+without compiling if it is a compiled module (.cwasm, from `heron compile`,
+recognized by its content, not its name), then calls
 the export NAME (default: _start if exported, else nothing after the start
 function) with ARGS parsed per its parameter types: i32/i64 in decimal or
 0x hex, f32/f64 as text-format literals (1.5, -0x1p-3, inf, nan:0x200000).
@@ -83,6 +86,16 @@ inherited, only the --env variables set, and only the --dir directories
 program passes to proc_exit (0 when _start returns). --tcplisten and
 --listen-fd give it listening sockets to accept() on, numbered after the
 --dir directories (the --tcplisten ones first).)";
+
+constexpr const char* kCompileFooter =
+    R"(Compiles FILE (.wasm or .wat) ahead of time into OUT, a compiled module
+(.cwasm) that `heron run OUT` runs without compiling. The flags that change
+generated code (-O, --explicit-bounds-checks) must be the same for `run`,
+and the machine must have the CPU features the code uses: otherwise `run`
+refuses the file and names the difference. A .cwasm is trusted like an
+executable: load only those you (or someone you trust) compiled.
+Exit status: 0 written; 1 the module does not parse, validate or compile,
+or OUT cannot be written; 2 bad flags.)";
 
 constexpr const char* kExploreFooter =
     R"(Prints, for one defined function: the IR after translation, the IR after
@@ -190,6 +203,9 @@ int run(int argc, char** argv) {
   wast->add_option("--dump-modules", wast_options.dump_dir,
                    "Write each module that validates to DIR")
       ->group("");
+  wast->add_flag("--aot-roundtrip", wast_options.aot_roundtrip,
+                 "Run every module after saving it as a compiled module "
+                 "(.cwasm) and loading it back");
   wast->footer(kWastFooter);
 
   InspectOptions inspect_options;
@@ -229,8 +245,24 @@ int run(int argc, char** argv) {
                    "WASI: preopen the inherited listening socket N "
                    "(repeatable)")
       ->allow_extra_args(false);
+  run_cmd->add_flag("--timings", run_options.timings,
+                    "Print start-up phases and the time to the first call");
   add_engine_flags(run_cmd, &run_engine);
   run_cmd->footer(kRunFooter);
+
+  CompileOptions compile_options;
+  EngineFlags compile_engine;
+  CLI::App* compile_cmd = app.add_subcommand(
+      "compile", "Compile a module ahead of time into a .cwasm file");
+  compile_cmd
+      ->add_option("FILE", compile_options.file, "Module (.wasm or .wat)")
+      ->required();
+  compile_cmd
+      ->add_option("-o,--output", compile_options.output,
+                   "The compiled module to write (.cwasm)")
+      ->required();
+  add_engine_flags(compile_cmd, &compile_engine);
+  compile_cmd->footer(kCompileFooter);
 
   ExploreOptions explore_options;
   EngineFlags explore_engine;
@@ -288,6 +320,12 @@ int run(int argc, char** argv) {
     }
     return run_run(run_options);
   }
+  if (*compile_cmd) {
+    if (!apply_engine_flags(compile_engine, &compile_options.engine)) {
+      return kExitUsage;
+    }
+    return run_compile(compile_options);
+  }
   if (*explore) {
     if (!apply_engine_flags(explore_engine, &explore_options.engine)) {
       return kExitUsage;
@@ -300,8 +338,8 @@ int run(int argc, char** argv) {
       fmt::print("{}", help_text(&app, "heron"));
       return kExitOk;
     }
-    for (CLI::App* command :
-         {validate, wast, inspect, run_cmd, explore, cache_cmd, help}) {
+    for (CLI::App* command : {validate, wast, inspect, run_cmd, compile_cmd,
+                              explore, cache_cmd, help}) {
       if (command->get_name() == help_topic) {
         fmt::print("{}", help_text(command, "heron " + help_topic));
         return kExitOk;
@@ -317,6 +355,7 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  heron::cli::note_main_entry();  // `heron run --timings`
   // The library reports failures as values; an exception reaching here is a
   // bug in Heron (or memory exhaustion), never a verdict on the input.
   try {

@@ -34,7 +34,16 @@
 //
 // A script that does not parse is one failure of its file, reported with
 // its line. Output: one line per file, then the totals.
+//
+// --aot-roundtrip: every module, once compiled, is serialized into a
+// compiled-module artifact, loaded back from memory (the cache's path) and
+// from a temporary file (the `heron run app.cwasm` path), and the module
+// loaded from the file is the one the script uses; a failure to serialize
+// or load fails the directive like a compilation failure.
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <map>
 #include <optional>
@@ -313,7 +322,35 @@ class ScriptRunner {
     if (!module.ok() && module.error().kind == ErrorKind::Unsupported) {
       *skip_reason = "unsupported: " + module.error().message;
     }
+    if (module.ok() && options_.aot_roundtrip) return roundtrip(*module);
     return module;
+  }
+
+  // --aot-roundtrip: `module` through an artifact, from memory and from a
+  // file; the file's module is returned.
+  Result<api::Module> roundtrip(const api::Module& module) {
+    auto aot_error = [](const char* what, const Error& e) {
+      return Error(e.kind,
+                   fmt::format("aot roundtrip: {}: {}", what, e.message));
+    };
+    Result<std::vector<uint8_t>> bytes = module.serialize();
+    if (!bytes.ok()) return aot_error("serialize", bytes.error());
+    Result<api::Module> from_memory =
+        api::Module::deserialize(*engine_, *bytes);
+    if (!from_memory.ok()) return aot_error("from memory", from_memory.error());
+    const char* tmp = std::getenv("TMPDIR");
+    const std::string path =
+        fmt::format("{}/heron-aot-{}-{}.cwasm", tmp && *tmp ? tmp : "/tmp",
+                    long(getpid()), roundtrips_++);
+    if (Result<void> w = write_file(path, *bytes); !w.ok()) {
+      return aot_error("write", w.error());
+    }
+    // The mapping outlives the name.
+    Result<api::Module> from_file =
+        api::Module::deserialize_file(*engine_, path);
+    std::remove(path.c_str());
+    if (!from_file.ok()) return aot_error("from a file", from_file.error());
+    return from_file;
   }
 
   // compile(), or else counts the directive (a skip for an unsupported
@@ -771,6 +808,7 @@ class ScriptRunner {
   std::map<std::string, InstanceSlot> instances_;
   std::map<std::string, DefinitionSlot> definitions_;
   bool dump_dir_ready_ = false;
+  uint64_t roundtrips_ = 0;
   bool dump_failed_ = false;
 };
 

@@ -19,7 +19,8 @@ struct Range {
   uintptr_t start;
   uintptr_t end;
   const void* owner;
-  std::vector<TrapSite> traps;  // sorted by offset
+  std::span<const TrapSite> traps;  // sorted by offset: `owned` or borrowed
+  std::vector<TrapSite> owned;
 };
 
 // Immutable once published.
@@ -44,26 +45,38 @@ void publish(const Snapshot* next, const Range* dead) {
   delete dead;
 }
 
-}  // namespace
-
-void CodeRegistry::add(uintptr_t start, uintptr_t end,
-                       std::span<const TrapSite> traps, const void* owner) {
-  if (start >= end) fatal_invariant("CodeRegistry::add of an empty range");
-  auto* range = new Range{start, end, owner, {traps.begin(), traps.end()}};
-  std::sort(
-      range->traps.begin(), range->traps.end(),
-      [](const TrapSite& a, const TrapSite& b) { return a.offset < b.offset; });
+void insert(Range* range) {
+  if (range->start >= range->end)
+    fatal_invariant("CodeRegistry::add of an empty range");
   std::lock_guard<std::mutex> lock(writer_mutex());
   auto* next = new Snapshot;
   if (const Snapshot* cur = g_current.load()) next->ranges = cur->ranges;
   auto at = std::lower_bound(
-      next->ranges.begin(), next->ranges.end(), start,
+      next->ranges.begin(), next->ranges.end(), range->start,
       [](const Range* r, uintptr_t s) { return r->start < s; });
-  if ((at != next->ranges.end() && (*at)->start < end) ||
-      (at != next->ranges.begin() && (*(at - 1))->end > start))
+  if ((at != next->ranges.end() && (*at)->start < range->end) ||
+      (at != next->ranges.begin() && (*(at - 1))->end > range->start))
     fatal_invariant("CodeRegistry::add of an overlapping range");
   next->ranges.insert(at, range);
   publish(next, nullptr);
+}
+
+}  // namespace
+
+void CodeRegistry::add(uintptr_t start, uintptr_t end,
+                       std::span<const TrapSite> traps, const void* owner) {
+  auto* range = new Range{start, end, owner, {}, {traps.begin(), traps.end()}};
+  std::sort(
+      range->owned.begin(), range->owned.end(),
+      [](const TrapSite& a, const TrapSite& b) { return a.offset < b.offset; });
+  range->traps = range->owned;
+  insert(range);
+}
+
+void CodeRegistry::add_borrowed(uintptr_t start, uintptr_t end,
+                                std::span<const TrapSite> sorted_traps,
+                                const void* owner) {
+  insert(new Range{start, end, owner, sorted_traps, {}});
 }
 
 void CodeRegistry::remove(uintptr_t start) {

@@ -48,6 +48,12 @@ class CodeRegistry {
   // must not overlap (fatal_invariant). Not async-signal-safe.
   static void add(uintptr_t start, uintptr_t end,
                   std::span<const TrapSite> traps, const void* owner);
+  // The same without the copy: `sorted_traps` must be sorted by offset and
+  // stay alive and unchanged until remove() returns (a module's own table,
+  // possibly in a mapped artifact file).
+  static void add_borrowed(uintptr_t start, uintptr_t end,
+                           std::span<const TrapSite> sorted_traps,
+                           const void* owner);
   // Removes the range starting at `start`; returns after no signal handler can
   // still be looking at it. Not async-signal-safe.
   static void remove(uintptr_t start);
@@ -63,6 +69,15 @@ class CodeRegistration {
                    std::span<const TrapSite> traps, const void* owner)
       : start_(start) {
     CodeRegistry::add(start, end, traps, owner);
+  }
+  // add_borrowed's registration (same contract).
+  static CodeRegistration borrowed(uintptr_t start, uintptr_t end,
+                                   std::span<const TrapSite> sorted_traps,
+                                   const void* owner) {
+    CodeRegistration r;
+    CodeRegistry::add_borrowed(start, end, sorted_traps, owner);
+    r.start_ = start;
+    return r;
   }
   CodeRegistration(CodeRegistration&& o) noexcept : start_(o.start_) {
     o.start_ = 0;

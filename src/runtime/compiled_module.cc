@@ -1,6 +1,8 @@
 // The module compile pipeline (see compiled_module.h).
 #include "runtime/compiled_module.h"
 
+#include <algorithm>
+
 #include "format/decoder.h"
 #include "isa/x64/compile.h"
 #include "opt/passes.h"
@@ -105,8 +107,94 @@ api::ExternType extern_type_of(const Module& m, ExternKind kind,
 }
 
 std::string CompiledModule::function_name(uint32_t func_index) const {
-  auto it = module.names.functions.find(func_index);
-  return it == module.names.functions.end() ? std::string() : it->second;
+  auto it = std::lower_bound(
+      names.begin(), names.end(), func_index,
+      [](const NameEntry& e, uint32_t i) { return e.index < i; });
+  if (it == names.end() || it->index != func_index) return std::string();
+  return std::string(name_text.data() + it->offset, it->size);
+}
+
+namespace {
+
+void index_names(CompiledModule& cm) {
+  const NameMap& n = cm.module.names;
+  cm.owned_names.reserve(n.functions.size() + 1);
+  for (const auto& [index, name] : n.functions) {
+    cm.owned_names.push_back(NameEntry{
+        index, uint32_t(cm.owned_name_text.size()), uint32_t(name.size())});
+    cm.owned_name_text += name;
+  }
+  if (n.module_name) {
+    cm.owned_names.push_back(NameEntry{kModuleNameIndex,
+                                       uint32_t(cm.owned_name_text.size()),
+                                       uint32_t(n.module_name->size())});
+    cm.owned_name_text += *n.module_name;
+  }
+  std::sort(
+      cm.owned_names.begin(), cm.owned_names.end(),
+      [](const NameEntry& a, const NameEntry& b) { return a.index < b.index; });
+  cm.names = cm.owned_names;
+  cm.name_text = cm.owned_name_text;
+}
+
+void index_exports(CompiledModule& cm) {
+  cm.owned_exports.reserve(cm.module.exports.size());
+  for (const Export& e : cm.module.exports) {
+    ExportEntry x{};
+    x.name_offset = uint32_t(cm.owned_export_text.size());
+    x.name_size = uint32_t(e.name.size());
+    x.index = e.index;
+    x.kind = e.kind;
+    cm.owned_exports.push_back(x);
+    cm.owned_export_text += e.name;
+  }
+  cm.exports = cm.owned_exports;
+  cm.export_text = cm.owned_export_text;
+}
+
+}  // namespace
+
+Result<void> init_module_interface(CompiledModule& cm) {
+  const Module& m = cm.module;
+  auto layout = VMContextLayout::compute(m);
+  if (!layout.ok()) return std::move(layout).error();
+  cm.layout = layout.value();
+  cm.type_ids = cm.engine->intern_module_types(m);
+  if (cm.names.empty()) index_names(cm);
+  if (cm.exports.empty()) index_exports(cm);
+  if (!cm.names.empty() && cm.names.back().index == kModuleNameIndex)
+    cm.name = cm.function_name(kModuleNameIndex);
+  return {};
+}
+
+const std::vector<api::ImportType>& CompiledModule::import_types() const {
+  std::call_once(imports_once_, [&] {
+    uint32_t counters[5] = {0, 0, 0, 0, 0};
+    imports_.reserve(module.imports.size());
+    for (const Import& imp : module.imports) {
+      uint32_t index = counters[uint32_t(imp.kind)]++;
+      imports_.push_back(api::ImportType{
+          imp.module, imp.name, extern_type_of(module, imp.kind, index)});
+    }
+  });
+  return imports_;
+}
+
+const std::vector<api::ExportType>& CompiledModule::export_types() const {
+  std::call_once(exports_once_, [&] {
+    exports_.reserve(exports.size());
+    for (const ExportEntry& ex : exports)
+      exports_.push_back(
+          api::ExportType{std::string(export_name(ex)),
+                          extern_type_of(module, ex.kind, ex.index)});
+  });
+  return exports_;
+}
+
+void announce_module_code(const CompiledModule& cm) {
+  if (!cm.code) return;
+  if (cm.engine->config.perf_map) PerfMap::add_module(cm);
+  if (cm.engine->config.debugger_support) GdbJit::add_module(cm);
 }
 
 Result<std::shared_ptr<const CompiledModule>> compile_module(
@@ -126,28 +214,13 @@ Result<std::shared_ptr<const CompiledModule>> compile_module(
   if (!m.tags.empty())
     return Error(ErrorKind::Unsupported, "exception tags are not supported");
 
-  auto layout = VMContextLayout::compute(m);
-  if (!layout.ok()) return std::move(layout).error();
-  cm->layout = layout.value();
-  cm->type_ids = engine->intern_module_types(m);
-
-  uint32_t counters[5] = {0, 0, 0, 0, 0};
-  for (const Import& imp : m.imports) {
-    uint32_t index = counters[uint32_t(imp.kind)]++;
-    cm->imports.push_back(api::ImportType{imp.module, imp.name,
-                                          extern_type_of(m, imp.kind, index)});
-  }
-  for (const Export& ex : m.exports)
-    cm->exports.push_back(
-        api::ExportType{ex.name, extern_type_of(m, ex.kind, ex.index)});
-  if (m.names.module_name) cm->name = *m.names.module_name;
+  if (auto r = init_module_interface(*cm); !r.ok()) return r.error();
 
   if (m.funcs.size() > m.num_imported_funcs) {
     auto code = compile_code(*cm, engine->config);
     if (!code.ok()) return std::move(code).error();
     cm->code = std::move(code).value();
-    if (engine->config.perf_map) PerfMap::add_module(*cm);
-    if (engine->config.debugger_support) GdbJit::add_module(*cm);
+    announce_module_code(*cm);
   }
   return std::shared_ptr<const CompiledModule>(std::move(cm));
 }

@@ -45,7 +45,7 @@ Result<uint64_t> evaluate_const_expr(const InstanceImpl& inst,
         stack.push_back(0);
         break;
       case 0xD2:  // ref.func x
-        stack.push_back(uint64_t(uintptr_t(inst.funcs[r.u32()]->func_ref)));
+        stack.push_back(uint64_t(uintptr_t(inst.func_ref(r.u32()))));
         break;
       case 0x23: {  // global.get x
         uint64_t v = 0;

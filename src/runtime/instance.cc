@@ -43,10 +43,10 @@ Result<Module> Module::from_file(const Engine& engine,
 }
 
 const std::vector<ImportType>& Module::imports() const {
-  return impl_->imports;
+  return impl_->import_types();
 }
 const std::vector<ExportType>& Module::exports() const {
-  return impl_->exports;
+  return impl_->export_types();
 }
 const std::string& Module::name() const { return impl_->name; }
 
@@ -59,8 +59,10 @@ Result<Instance> Instance::create(Store& store, const Module& module,
 
 std::optional<Extern> Instance::get_export(std::string_view name) const {
   if (!impl_) return std::nullopt;
-  for (const heron::Export& ex : impl_->module->module.exports)
-    if (ex.name == name) return impl_->export_item(ex.kind, ex.index);
+  const CompiledModule& cm = *impl_->module;
+  for (const ExportEntry& ex : cm.exports)
+    if (cm.export_name(ex) == name)
+      return impl_->export_item(ex.kind, ex.index);
   return std::nullopt;
 }
 
@@ -91,8 +93,10 @@ std::optional<Global> Instance::get_global(std::string_view name) const {
 std::vector<std::pair<std::string, Extern>> Instance::exports() const {
   std::vector<std::pair<std::string, Extern>> out;
   if (!impl_) return out;
-  for (const heron::Export& ex : impl_->module->module.exports)
-    out.emplace_back(ex.name, impl_->export_item(ex.kind, ex.index));
+  const CompiledModule& cm = *impl_->module;
+  for (const ExportEntry& ex : cm.exports)
+    out.emplace_back(std::string(cm.export_name(ex)),
+                     impl_->export_item(ex.kind, ex.index));
   return out;
 }
 

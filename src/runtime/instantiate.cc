@@ -101,21 +101,16 @@ Result<void> allocate(InstanceImpl& inst,
     }
   }
 
+  // Defined functions get their VMFuncRef now and a FuncData when first
+  // asked for (InstanceImpl::func).
   for (uint32_t i = m.num_imported_funcs; i < m.funcs.size(); i++) {
     const uint32_t d = i - m.num_imported_funcs;
     auto* ref = vmctx_field<VMFuncRef>(vmctx, layout.func_ref(d));
     ref->code = cm.function_code(i);
     ref->type_id = cm.type_ids[m.funcs[i]];
     ref->vmctx = vmctx;
-    FuncData* f = store.new_func();
-    f->type = m.func_type(i);
-    f->type_id = ref->type_id;
-    f->func_ref = ref;
-    f->instance = &inst;
-    f->func_index = i;
-    store.register_func_ref(f);
-    inst.funcs.push_back(f);
   }
+  inst.funcs.resize(m.funcs.size(), nullptr);
 
   for (uint32_t i = m.num_imported_globals; i < m.globals.size(); i++) {
     const uint32_t d = i - m.num_imported_globals;
@@ -169,7 +164,7 @@ Result<void> allocate(InstanceImpl& inst,
     out.reserve(seg.count());
     if (!seg.uses_exprs) {
       for (uint32_t f : seg.func_indices)
-        out.push_back(inst.funcs[f]->func_ref);
+        out.push_back(const_cast<VMFuncRef*>(inst.func_ref(f)));
     } else {
       for (const ConstExpr& e : seg.exprs) {
         auto v = evaluate_const_expr(inst, e);
@@ -218,7 +213,7 @@ Result<void> initialize(InstanceImpl& inst) {
     inst.data_dropped[s] = true;
   }
   if (m.start) {
-    api::Func start(inst.funcs[*m.start]);
+    api::Func start(inst.func(*m.start));
     auto r = start.call(*inst.store->owner, {});
     if (r.trapped()) return Error(ErrorKind::Uninstantiable, r.trap().message);
     if (r.failed()) return r.error();

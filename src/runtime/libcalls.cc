@@ -191,7 +191,7 @@ void heron_elem_drop(heron::VMContext* vmctx, uint32_t elem) {
 }
 
 void* heron_ref_func(heron::VMContext* vmctx, uint32_t func_index) {
-  return instance_of(vmctx).funcs[func_index]->func_ref;
+  return const_cast<heron::VMFuncRef*>(instance_of(vmctx).func_ref(func_index));
 }
 
 float heron_floorf32(float x) { return std::floor(x); }

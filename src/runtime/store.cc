@@ -53,10 +53,46 @@ GlobalData* StoreImpl::new_global(const GlobalType& type) {
 
 FuncData* StoreImpl::func_from_ref(const void* ref) const {
   if (!ref) return nullptr;
-  auto it = funcs_by_ref.find(static_cast<const VMFuncRef*>(ref));
-  if (it == funcs_by_ref.end())
+  const auto* r = static_cast<const VMFuncRef*>(ref);
+  auto it = funcs_by_ref.find(r);
+  if (it != funcs_by_ref.end()) return it->second;
+  // Host functions are registered when created, so this is a function
+  // defined by an instance: the one whose VMContext holds the ref.
+  InstanceImpl* inst = InstanceImpl::from_vmctx(r->vmctx);
+  if (!inst || inst->store != this)
     fatal_invariant("function reference unknown to its store");
-  return it->second;
+  const CompiledModule& cm = *inst->module;
+  const uint32_t first = cm.module.num_imported_funcs;
+  const uint32_t defined = uint32_t(cm.module.funcs.size()) - first;
+  if (defined == 0) fatal_invariant("function reference unknown to its store");
+  const uintptr_t base =
+      uintptr_t(vmctx_field<VMFuncRef>(r->vmctx, cm.layout.func_ref(0)));
+  const uintptr_t at = uintptr_t(r);
+  if (at < base || (at - base) % sizeof(VMFuncRef) != 0 ||
+      (at - base) / sizeof(VMFuncRef) >= defined)
+    fatal_invariant("function reference unknown to its store");
+  return inst->func(first + uint32_t((at - base) / sizeof(VMFuncRef)));
+}
+
+FuncData* InstanceImpl::func(uint32_t index) {
+  FuncData*& f = funcs[index];
+  if (f) return f;
+  const CompiledModule& cm = *module;
+  f = store->new_func();
+  f->type = cm.module.func_type(index);
+  f->type_id = cm.type_ids[cm.module.funcs[index]];
+  f->func_ref = const_cast<VMFuncRef*>(func_ref(index));
+  f->instance = this;
+  f->func_index = index;
+  store->register_func_ref(f);
+  return f;
+}
+
+const VMFuncRef* InstanceImpl::func_ref(uint32_t index) const {
+  const CompiledModule& cm = *module;
+  const uint32_t first = cm.module.num_imported_funcs;
+  if (index < first) return funcs[index]->func_ref;
+  return vmctx_field<VMFuncRef>(vmctx.get(), cm.layout.func_ref(index - first));
 }
 
 int64_t TableData::grow(uint64_t delta, void* init) {
@@ -81,10 +117,10 @@ std::span<const uint8_t> InstanceImpl::data_segment(uint32_t index) const {
   return module->module.slice(module->module.datas[index].init);
 }
 
-api::Extern InstanceImpl::export_item(ExternKind kind, uint32_t index) const {
+api::Extern InstanceImpl::export_item(ExternKind kind, uint32_t index) {
   switch (kind) {
     case ExternKind::Func:
-      return api::Func(funcs[index]);
+      return api::Func(func(index));
     case ExternKind::Table:
       return api::Table(tables[index]);
     case ExternKind::Memory:

@@ -85,7 +85,9 @@ struct InstanceImpl {
   StoreImpl* store = nullptr;
   std::shared_ptr<const CompiledModule> module;
   VMContextPtr vmctx;
-  std::vector<FuncData*> funcs;  // function index space
+  // The function index space; null for a defined function whose FuncData
+  // nobody asked for yet (func()).
+  std::vector<FuncData*> funcs;
   std::vector<TableData*> tables;
   std::vector<MemoryData*> memories;
   std::vector<GlobalData*> globals;
@@ -98,7 +100,14 @@ struct InstanceImpl {
     return *vmctx_field<InstanceImpl*>(vmctx, VMContextLayout::kInstanceOffset);
   }
   std::span<const uint8_t> data_segment(uint32_t index) const;
-  api::Extern export_item(ExternKind kind, uint32_t index) const;
+  api::Extern export_item(ExternKind kind, uint32_t index);
+
+  // Function `index`. Imported ones are bound at instantiation; a defined
+  // one's VMFuncRef is filled then too, but its FuncData is created on
+  // first use: a module may define tens of thousands of functions that the
+  // host never sees as a Func, and instantiation should not pay for them.
+  FuncData* func(uint32_t index);
+  const VMFuncRef* func_ref(uint32_t index) const;
 };
 
 struct StoreImpl {
@@ -122,7 +131,8 @@ struct StoreImpl {
   MemoryData* new_memory();
   GlobalData* new_global(const GlobalType& type);
   void register_func_ref(FuncData* f) { funcs_by_ref[f->func_ref] = f; }
-  // The FuncData of a VMFuncRef* held by compiled code (null for null).
+  // The FuncData of a VMFuncRef* held by compiled code (null for null);
+  // created if it is a defined function's that nobody asked for yet.
   FuncData* func_from_ref(const void* ref) const;
 };
 

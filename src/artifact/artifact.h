@@ -1,0 +1,52 @@
+// Compiled-module artifacts: serializing a CompiledModule and loading one
+// back without compiling (the layout and what loading trusts: format.h).
+// The public API (api::Module::serialize / deserialize / deserialize_file)
+// and the compiled-code cache both go through these functions.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "heron/error.h"
+
+namespace heron {
+
+struct CompiledModule;
+struct EngineImpl;
+
+// How long the phases of loading an artifact took, in nanoseconds.
+struct ArtifactLoadTimes {
+  int64_t map_ns = 0;  // open, read the header, map (or copy) the bytes
+  // The checksum (reading every page of the file), versions, settings,
+  // structure.
+  int64_t verify_ns = 0;
+  int64_t decode_ns = 0;  // the wasm skeleton, flat tables, interface
+  int64_t link_ns = 0;    // patch, protect, register the code
+};
+
+// True when `bytes` starts with the artifact magic (a .cwasm, not a .wasm).
+bool is_artifact(std::span<const uint8_t> bytes);
+
+// The artifact of `cm`, compiled with its engine's settings. Unsupported
+// when the code refers to embedder objects by address.
+Result<std::vector<uint8_t>> serialize_compiled_module(
+    const CompiledModule& cm);
+
+// Loads an artifact from memory: the bytes are copied (the tables are used
+// in the copy, the code copied into fresh code memory).
+Result<std::shared_ptr<const CompiledModule>> deserialize_compiled_module(
+    const std::shared_ptr<EngineImpl>& engine, std::span<const uint8_t> bytes);
+// The same, taking the buffer over instead of copying it.
+Result<std::shared_ptr<const CompiledModule>> deserialize_compiled_module(
+    const std::shared_ptr<EngineImpl>& engine, std::vector<uint8_t>&& bytes);
+
+// Loads an artifact file by mapping it: the code pages are a private
+// mapping of the file, the tables are used where they lie.
+Result<std::shared_ptr<const CompiledModule>> deserialize_compiled_module_file(
+    const std::shared_ptr<EngineImpl>& engine, const std::string& path,
+    ArtifactLoadTimes* times = nullptr);
+
+}  // namespace heron
