@@ -35,9 +35,8 @@ struct Config {
 
   // The compiled-code cache: a module compiled once is loaded from disk the
   // next time (same Heron build, same settings, same CPU features, same
-  // bytes) instead of compiled again. Off by default for embedders. (Not
-  // consulted by compile_module yet: the store exists, src/cache/, the
-  // hook does not.)
+  // bytes) instead of compiled again. Off by default for embedders; on by
+  // default for `heron run`.
   bool cache = false;
   // Empty: $XDG_CACHE_HOME/heron, else $HOME/.cache/heron.
   std::string cache_dir;

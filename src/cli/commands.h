@@ -30,6 +30,9 @@ struct EngineOptions {
   bool perf_map = false;
   bool debugger_support = false;
   std::optional<uint64_t> max_wasm_stack;  // bytes
+  // The compiled-code cache (api::Config::cache); cache_dir empty: default.
+  bool cache = false;
+  std::string cache_dir;
 };
 
 struct ValidateOptions {

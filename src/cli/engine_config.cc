@@ -1,8 +1,11 @@
 // Config from flags, and the duration / size parsers (see engine_config.h).
 #include "cli/engine_config.h"
 
+#include <fmt/core.h>
+
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 namespace heron::cli {
@@ -15,6 +18,11 @@ api::Config make_config(const EngineOptions& options,
   config.perf_map = options.perf_map;
   config.debugger_support = options.debugger_support;
   if (options.max_wasm_stack) config.max_wasm_stack = *options.max_wasm_stack;
+  config.cache = options.cache;
+  config.cache_dir = options.cache_dir;
+  config.cache_warning = [](std::string_view message) {
+    fmt::print(stderr, "heron: warning: {}\n", message);
+  };
   config.features = features;
   return config;
 }

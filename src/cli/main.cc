@@ -248,6 +248,12 @@ int run(int argc, char** argv) {
   run_cmd->add_flag("--timings", run_options.timings,
                     "Print start-up phases and the time to the first call");
   add_engine_flags(run_cmd, &run_engine);
+  bool run_no_cache = false;
+  run_cmd->add_flag("--no-cache", run_no_cache,
+                    "Neither load nor store compiled code in the cache");
+  run_cmd->add_option("--cache-dir", run_options.engine.cache_dir,
+                      "The compiled-code cache's directory (default "
+                      "$XDG_CACHE_HOME/heron, else ~/.cache/heron)");
   run_cmd->footer(kRunFooter);
 
   CompileOptions compile_options;
@@ -315,6 +321,7 @@ int run(int argc, char** argv) {
   }
   if (*inspect) return run_inspect(inspect_options);
   if (*run_cmd) {
+    run_options.engine.cache = !run_no_cache;
     if (!apply_engine_flags(run_engine, &run_options.engine)) {
       return kExitUsage;
     }

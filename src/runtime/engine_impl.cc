@@ -1,6 +1,7 @@
 // The engine's shared state and the public Engine handle.
 #include "runtime/engine_impl.h"
 
+#include "cache/code_cache.h"
 #include "heron/engine.h"
 #include "isa/x64/compile.h"
 #include "runtime/gdb_jit.h"
@@ -12,6 +13,19 @@ namespace heron {
 
 EngineImpl::EngineImpl(const api::Config& c) : config(c) {}
 EngineImpl::~EngineImpl() = default;
+
+const CodeCache* EngineImpl::code_cache() {
+  if (!config.cache) return nullptr;
+  std::call_once(cache_once_, [this] {
+    auto cache = CodeCache::open(cache_options_from_config(config));
+    if (cache.ok()) {
+      cache_ = std::make_unique<CodeCache>(std::move(cache).value());
+    } else if (config.cache_warning) {
+      config.cache_warning("compiled-code cache off: " + cache.error().message);
+    }
+  });
+  return cache_.get();
+}
 
 uint32_t EngineImpl::intern_func_type(const FuncType& type) {
   Module m;

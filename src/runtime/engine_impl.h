@@ -11,6 +11,7 @@
 // type before any module that imports them exists.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -25,6 +26,7 @@
 
 namespace heron {
 
+class CodeCache;
 class LoadedCode;
 struct VMContext;
 struct ValRaw;
@@ -54,12 +56,22 @@ struct EngineImpl {
   // is `type`), compiled on first use.
   Result<Trampolines> trampolines(uint32_t type_id, const FuncType& type);
 
+  // The compiled-code cache when config.cache asks for one: opened on first
+  // use; null when off or when its directory is unusable (then said once
+  // through config.cache_warning — the cache never fails a compile).
+  const CodeCache* code_cache();
+  // How compile_module fared with the cache (for tests and statistics).
+  std::atomic<uint64_t> cache_hits{0};
+  std::atomic<uint64_t> cache_misses{0};
+
   api::Config config;
   EpochCounter epoch;
   TypeRegistry types;
 
  private:
   std::mutex mutex_;
+  std::once_flag cache_once_;
+  std::unique_ptr<CodeCache> cache_;
   std::unordered_map<uint32_t, Trampolines> trampolines_;
   std::vector<std::unique_ptr<LoadedCode>> trampoline_code_;
 };

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Tests of `heron cache stats|clear`: the default directory ($XDG_CACHE_HOME,
+# Tests of `heron cache stats|clear` and of `heron run` through the cache:
+# the default directory ($XDG_CACHE_HOME,
 # else $HOME/.cache), --cache-dir, counting and removing only files named
 # like entries, never creating the directory, and one-line errors with a
 # non-zero status for directories that cannot be used. (The entries here
-# are files named by the scheme; their content is checked only when a
-# compile reads them, which the unit tests in tests/unit/cache/ cover.)
+# are files named by the scheme; their content is checked when a compile
+# reads them: the `heron run` section at the end, and tests/unit/cache/.)
 # Usage: cache_test.sh HERON WORKDIR
 set -uo pipefail
 
@@ -114,6 +115,36 @@ if [[ $(id -u) -ne 0 ]]; then
 else
   echo "note: running as root: the unreadable-directory case is not testable"
 fi
+
+# `heron run` uses the cache by default: the first run stores the module,
+# the next loads it (same output), --no-cache neither reads nor writes, and
+# a damaged entry is one warning, then compiled again and replaced.
+cat >"$work/fac.wat" <<'WAT'
+(module (func (export "fac") (param i64) (result i64)
+  (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 1))
+    (else (i64.mul (local.get 0)
+                   (call 0 (i64.sub (local.get 0) (i64.const 1))))))))
+WAT
+rundir=$work/runcache
+rm -rf "$rundir"
+run 0 "$heron" run --cache-dir "$rundir" "$work/fac.wat" --invoke fac 20
+[[ $out == 2432902008176640000 && -z $err ]] || fail "first run: '$out' '$err'"
+entry=$(find "$rundir/v1" -name '*.hc')
+[[ $(lines "$entry") -eq 1 ]] || fail "run stored $(lines "$entry") entries"
+run 0 "$heron" run --cache-dir "$rundir" "$work/fac.wat" --invoke fac 20
+[[ $out == 2432902008176640000 && -z $err ]] || fail "cached run: '$out' '$err'"
+run 0 "$heron" run --cache-dir "$rundir" -O0 "$work/fac.wat" --invoke fac 5
+[[ $(find "$rundir/v1" -name '*.hc' | wc -l) -eq 2 ]] || fail "-O0 shares an entry"
+rm -rf "$work/nocache"
+run 0 "$heron" run --no-cache --cache-dir "$work/nocache" "$work/fac.wat" --invoke fac 3
+[[ ! -e $work/nocache ]] || fail "--no-cache created the cache directory"
+printf 'garbage' | dd of="$entry" bs=1 seek=100 conv=notrunc status=none
+run 0 "$heron" run --cache-dir "$rundir" "$work/fac.wat" --invoke fac 20
+[[ $out == 2432902008176640000 ]] || fail "run over a damaged entry: '$out'"
+[[ $err == "heron: warning: "* && $(lines "$err") -eq 1 ]] ||
+  fail "damaged entry: want one warning, got '$err'"
+run 0 "$heron" run --cache-dir "$rundir" "$work/fac.wat" --invoke fac 20
+[[ -z $err ]] || fail "entry not replaced: '$err'"
 
 if [[ $failures -ne 0 ]]; then
   echo "$failures failure(s)"
