@@ -30,6 +30,8 @@ struct EngineOptions {
   bool perf_map = false;
   bool debugger_support = false;
   std::optional<uint64_t> max_wasm_stack;  // bytes
+  // Threads compiling a module (-j); unset: every hardware thread.
+  std::optional<uint32_t> compile_threads;
 };
 
 struct ValidateOptions {

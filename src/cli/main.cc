@@ -96,6 +96,7 @@ struct EngineFlags {
   bool perf_map = false;
   bool debugger_support = false;
   std::string max_wasm_stack;
+  std::string compile_threads;  // -j; empty = not given
 };
 
 void add_engine_flags(CLI::App* command, EngineFlags* flags) {
@@ -113,6 +114,13 @@ void add_engine_flags(CLI::App* command, EngineFlags* flags) {
                       "Stack budget of wasm in bytes (e.g. 65536, 512k, 8m)");
 }
 
+// -j, for the commands that compile whole modules.
+void add_compile_threads_flag(CLI::App* command, EngineFlags* flags) {
+  command->add_option("-j,--jobs", flags->compile_threads,
+                      "Threads compiling a module (default: every hardware "
+                      "thread; 1 = no parallel compilation)");
+}
+
 bool apply_engine_flags(const EngineFlags& flags,
                         heron::cli::EngineOptions* options) {
   options->opt_level = flags.opt_level == 0 ? heron::api::OptLevel::O0
@@ -127,6 +135,14 @@ bool apply_engine_flags(const EngineFlags& flags,
       return false;
     }
     options->max_wasm_stack = *size;
+  }
+  if (!flags.compile_threads.empty()) {
+    auto threads = heron::cli::parse_compile_threads(flags.compile_threads);
+    if (!threads.ok()) {
+      fmt::print(stderr, "-j: {}\n", threads.error().message);
+      return false;
+    }
+    options->compile_threads = *threads;
   }
   return true;
 }
@@ -172,6 +188,7 @@ int run(int argc, char** argv) {
                  "Count every skipped directive as a failure");
   EngineFlags wast_engine;
   add_engine_flags(wast, &wast_engine);
+  add_compile_threads_flag(wast, &wast_engine);
   wast->add_option("--dump-modules", wast_options.dump_dir,
                    "Write each module that validates to DIR")
       ->group("");
@@ -205,6 +222,7 @@ int run(int argc, char** argv) {
                    "WASI: environment variable K=V (repeatable)")
       ->allow_extra_args(false);
   add_engine_flags(run_cmd, &run_engine);
+  add_compile_threads_flag(run_cmd, &run_engine);
   run_cmd->footer(kRunFooter);
 
   ExploreOptions explore_options;
