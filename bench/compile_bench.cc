@@ -11,10 +11,13 @@
 //   compile_bench MODULE.wasm [RUNS] --threads 1,2[,N...]
 //       -O2 at each thread count (not pinned); each round compiles once per
 //       count, in turn, so that every count sees the same machine load;
-//       prints the medians and the speedup of each count over the first.
+//       prints the medians and the speedup of each count over the first
+//       (ratio of the medians, and median of the ratios within a round),
+//       and how many CPUs the compiles kept busy (process CPU time / wall).
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -39,6 +42,15 @@ bool compile_once(const heron::api::Engine& engine,
     return false;
   }
   return true;
+}
+
+// CPU time of the whole process, every thread. Divided by the wall time of a
+// compile, it says how many CPUs the compile got: on a shared machine, fewer
+// than its threads means other processes took the rest.
+double process_cpu_seconds() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
 }
 
 // "1,2,4" -> {1, 2, 4}; empty on anything else.
@@ -74,23 +86,31 @@ int bench_threads(const std::vector<uint8_t>& bytes,
     engines.emplace_back(config);
   }
   std::vector<std::vector<double>> times(counts.size());
+  std::vector<std::vector<double>> cpus(counts.size());
   for (int i = 0; i < runs; ++i) {
     for (size_t c = 0; c < counts.size(); ++c) {
       double t;
+      const double cpu_start = process_cpu_seconds();
       if (!compile_once(engines[c], bytes, &t)) return 1;
       times[c].push_back(t);
+      cpus[c].push_back((process_cpu_seconds() - cpu_start) / t);
     }
   }
   const double base = median(times[0]);
   for (size_t c = 0; c < counts.size(); ++c) {
     const double t = median(times[c]);
+    // The ratio within each round too: neighbours in time see about the same
+    // machine load, so its median is steadier on a shared machine.
+    std::vector<double> ratios;
+    for (int i = 0; i < runs; ++i) ratios.push_back(times[0][i] / times[c][i]);
     std::printf(
         "compile -O2, %u thread%s, median of %d runs: %.0f ms "
-        "(min %.0f, max %.0f), speedup over %u: %.2fx\n",
+        "(min %.0f, max %.0f), speedup over %u: %.2fx "
+        "(median of per-round ratios %.2fx), CPUs busy %.2f\n",
         counts[c], counts[c] == 1 ? "" : "s", runs, t * 1e3,
         *std::min_element(times[c].begin(), times[c].end()) * 1e3,
         *std::max_element(times[c].begin(), times[c].end()) * 1e3, counts[0],
-        base / t);
+        base / t, median(ratios), median(cpus[c]));
   }
   return 0;
 }

@@ -33,13 +33,6 @@ uint32_t compile_threads(const api::Config& config) {
   return resolve_thread_count(config.compile_threads);
 }
 
-// One compiler thread's reusable state. The backend keeps its own scratch
-// buffers in thread_locals (isa/x64/README.md), so only the translator's are
-// held here.
-struct CompileWorker {
-  FuncTranslator translator;
-};
-
 // Translates, optimizes and compiles defined function `func_index`.
 Result<x64::CompiledFunction> compile_one(FuncTranslator& translator,
                                           const ModuleEnv& env,
@@ -53,10 +46,11 @@ Result<x64::CompiledFunction> compile_one(FuncTranslator& translator,
 }
 
 // Compiles every defined function, on compile_threads(config) threads, then
-// links. Each
-// result goes to the slot of its function index, so the linked code is the
-// same whatever the thread count and schedule, and an error is the one of the
-// lowest-indexed failing function (support/parallel.h).
+// links. Each thread reuses one FuncTranslator (the backend keeps its scratch
+// buffers in thread_locals, isa/x64/README.md). Each result goes to the slot
+// of its function index, so the linked code is the same whatever the thread
+// count and schedule, and an error is the one of the lowest-indexed failing
+// function (support/parallel.h).
 Result<std::unique_ptr<LoadedCode>> compile_code(const CompiledModule& cm,
                                                  const api::Config& config) {
   const Module& m = cm.module;
@@ -73,9 +67,9 @@ Result<std::unique_ptr<LoadedCode>> compile_code(const CompiledModule& cm,
   for (uint32_t k = 0; k < count; k++) weights[k] = m.bodies[k].range.size;
   std::vector<x64::CompiledFunction> compiled(count);
   Result<void> done = for_each_index(
-      compile_threads(config), weights, [] { return CompileWorker(); },
-      [&](CompileWorker& worker, uint32_t k) -> Result<void> {
-        auto cf = compile_one(worker.translator, *env, first + k, level, copts);
+      compile_threads(config), weights, [] { return FuncTranslator(); },
+      [&](FuncTranslator& translator, uint32_t k) -> Result<void> {
+        auto cf = compile_one(translator, *env, first + k, level, copts);
         if (!cf.ok()) {
           Error e = std::move(cf).error();
           if (e.func == Error::kNoFunc) e.func = first + k;
