@@ -116,9 +116,11 @@ void add_engine_flags(CLI::App* command, EngineFlags* flags) {
 
 // -j, for the commands that compile whole modules.
 void add_compile_threads_flag(CLI::App* command, EngineFlags* flags) {
-  command->add_option("-j,--jobs", flags->compile_threads,
-                      "Threads compiling a module (default: every hardware "
-                      "thread; 1 = no parallel compilation)");
+  command
+      ->add_option("-j,--jobs", flags->compile_threads,
+                   "Threads compiling a module (default: every hardware "
+                   "thread; 1 = no parallel compilation)")
+      ->type_name("N");
 }
 
 bool apply_engine_flags(const EngineFlags& flags,
