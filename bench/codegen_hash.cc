@@ -5,16 +5,22 @@
 // and frame size. Performance work on the pipeline must leave the hashes
 // unchanged; a changed hash means the generated code changed. Also prints
 // the register allocator's totals (values spilled of all values, moves). With
-// --time, also prints the time spent in the backend (lowering to emission) and
-// in all (translation, optimization and backend).
+// --time, also prints the time spent in the backend (lowering to emission,
+// summed over functions) and the wall time of all (translation, optimization
+// and backend). With -jN, validation and compilation run on N threads the
+// way compile_module runs them (support/parallel.h; default 1): the hashes
+// must not depend on N.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "bench_util.h"
 #include "format/decoder.h"
 #include "isa/x64/compile.h"
 #include "opt/passes.h"
+#include "support/parallel.h"
 #include "translate/func_translator.h"
 #include "translate/module_env.h"
 #include "validate/validator.h"
@@ -68,21 +74,48 @@ void hash_function(Hasher& h, const x64::CompiledFunction& cf) {
   h.value(cf.frame_size);
 }
 
+// What compiling one function yields here: the code and the allocator's
+// statistics, stored by index so that any thread may produce them.
+struct FunctionResult {
+  x64::CompiledFunction code;
+  x64::RegAllocStats stats;
+  double backend_seconds = 0;
+};
+
+int usage(const char* argv0) {
+  std::fprintf(stderr, "usage: %s MODULE.wasm [--time] [-jN]\n", argv0);
+  return 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: %s MODULE.wasm [--time]\n", argv[0]);
-    return 1;
+  if (argc < 2) return usage(argv[0]);
+  bool timing = false;
+  uint32_t threads = 1;
+  for (int i = 2; i < argc; i++) {
+    std::string arg = argv[i];
+    if (arg == "--time") {
+      timing = true;
+    } else if (arg.rfind("-j", 0) == 0) {
+      std::string count = arg.size() > 2 ? arg.substr(2)
+                          : i + 1 < argc ? std::string(argv[++i])
+                                         : std::string();
+      char* end = nullptr;
+      unsigned long n = std::strtoul(count.c_str(), &end, 10);
+      if (count.empty() || *end || n == 0 || n > 1024) return usage(argv[0]);
+      threads = uint32_t(n);
+    } else {
+      return usage(argv[0]);
+    }
   }
-  const bool timing = argc > 2 && std::strcmp(argv[2], "--time") == 0;
   std::vector<uint8_t> bytes = read_all(argv[1]);
   Result<Module> module = decode_module(bytes);
   if (!module.ok()) {
     std::fprintf(stderr, "decode: %s\n", module.error().message.c_str());
     return 1;
   }
-  if (auto v = validate_module(*module); !v.ok()) {
+  if (auto v = validate_module(*module, Features{}, threads); !v.ok()) {
     std::fprintf(stderr, "validate: %s\n", v.error().message.c_str());
     return 1;
   }
@@ -100,6 +133,9 @@ int main(int argc, char** argv) {
                             {"-O2 explicit bounds", opt::OptLevel::O2, true}};
   const uint32_t first = module->num_imported_funcs;
   const uint32_t end = uint32_t(module->funcs.size());
+  std::vector<uint32_t> weights(end - first);
+  for (uint32_t k = 0; k < end - first; k++)
+    weights[k] = module->bodies[k].range.size;
   for (const Config& c : configs) {
     TranslateOptions topts;
     topts.explicit_bounds_checks = c.explicit_bounds;
@@ -108,36 +144,50 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "env: %s\n", env.error().message.c_str());
       return 1;
     }
-    FuncTranslator translator;
+    std::vector<FunctionResult> results(end - first);
+    Clock::time_point all_start = Clock::now();
+    Result<void> done = for_each_index(
+        threads, weights, [] { return FuncTranslator(); },
+        [&](FuncTranslator& translator, uint32_t k) -> Result<void> {
+          const uint32_t i = first + k;
+          Result<ir::Function> ir = translator.translate(*env, i);
+          if (!ir.ok()) {
+            Error e = std::move(ir).error();
+            e.message = "translate " + std::to_string(i) + ": " + e.message;
+            return e;
+          }
+          opt::optimize(*ir, c.level);
+          Clock::time_point start = Clock::now();
+          FunctionResult& out = results[k];
+          Result<x64::CompiledFunction> cf =
+              x64::compile_function(*ir, copts, &out.stats);
+          out.backend_seconds = seconds_since(start);
+          if (!cf.ok()) {
+            Error e = std::move(cf).error();
+            e.message = "compile " + std::to_string(i) + ": " + e.message;
+            return e;
+          }
+          out.code = std::move(cf).value();
+          return {};
+        });
+    const double all_seconds = seconds_since(all_start);
+    if (!done) {
+      std::fprintf(stderr, "%s\n", done.error().message.c_str());
+      return 1;
+    }
     Hasher h;
     uint64_t code_bytes = 0, vregs = 0, spilled = 0, moves = 0;
     double backend_seconds = 0;
-    Clock::time_point all_start = Clock::now();
-    for (uint32_t i = first; i < end; i++) {
-      Result<ir::Function> ir = translator.translate(*env, i);
-      if (!ir.ok()) {
-        std::fprintf(stderr, "translate %u: %s\n", i,
-                     ir.error().message.c_str());
-        return 1;
-      }
-      opt::optimize(*ir, c.level);
-      Clock::time_point start = Clock::now();
-      x64::RegAllocStats stats;
-      Result<x64::CompiledFunction> cf =
-          x64::compile_function(*ir, copts, &stats);
-      vregs += stats.num_vregs;
-      spilled += stats.num_spilled_vregs;
-      moves += stats.num_moves;
-      backend_seconds += seconds_since(start);
-      if (!cf.ok()) {
-        std::fprintf(stderr, "compile %u: %s\n", i, cf.error().message.c_str());
-        return 1;
-      }
-      h.value(i);
-      hash_function(h, *cf);
-      code_bytes += cf->code.size();
+    for (uint32_t k = 0; k < end - first; k++) {
+      const FunctionResult& r = results[k];
+      vregs += r.stats.num_vregs;
+      spilled += r.stats.num_spilled_vregs;
+      moves += r.stats.num_moves;
+      backend_seconds += r.backend_seconds;
+      h.value(first + k);
+      hash_function(h, r.code);
+      code_bytes += r.code.code.size();
     }
-    const double all_seconds = seconds_since(all_start);
     std::printf("%-20s %u functions, %llu bytes of code, hash %016llx", c.name,
                 end - first, (unsigned long long)code_bytes,
                 (unsigned long long)h.h);

@@ -24,8 +24,16 @@ struct Config {
   bool explicit_bounds_checks = false;
   // Compiled loops and function entries check the store's epoch deadline.
   bool epoch_interruption = false;
-  // Compile the functions of a module on several threads (reserved).
-  bool parallel_compilation = false;
+  // Validate and compile the functions of a module on several threads (a
+  // oneTBB task arena of compile_threads threads, the calling thread among
+  // them). The compiled code, and the error of a module that fails, are the
+  // same whatever the thread count: the error is that of the lowest-indexed
+  // failing function. Off: everything runs in the calling thread.
+  bool parallel_compilation = true;
+  // Threads for parallel compilation: 0 = every hardware thread the process
+  // may run on, 1 = serially in the calling thread. Small modules compile
+  // serially anyway.
+  uint32_t compile_threads = 0;
   // Append the compiled functions' symbols to /tmp/perf-PID.map for `perf`.
   bool perf_map = false;
   // Tell gdb about compiled code (JIT interface) so it names wasm functions.

@@ -33,6 +33,8 @@ struct EngineOptions {
   // The compiled-code cache (api::Config::cache); cache_dir empty: default.
   bool cache = false;
   std::string cache_dir;
+  // Threads compiling a module (-j); unset: every hardware thread.
+  std::optional<uint32_t> compile_threads;
 };
 
 struct ValidateOptions {

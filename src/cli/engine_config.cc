@@ -23,6 +23,8 @@ api::Config make_config(const EngineOptions& options,
   config.cache_warning = [](std::string_view message) {
     fmt::print(stderr, "heron: warning: {}\n", message);
   };
+  if (options.compile_threads)
+    config.compile_threads = *options.compile_threads;
   config.features = features;
   return config;
 }
@@ -103,6 +105,22 @@ Result<uint64_t> parse_byte_size(std::string_view text) {
   }
   if (number == 0 || number > (UINT64_MAX >> shift)) return bad();
   return number << shift;
+}
+
+Result<uint32_t> parse_compile_threads(std::string_view text) {
+  auto bad = [&] {
+    return Error(ErrorKind::Usage,
+                 "invalid thread count '" + std::string(text) +
+                     "': expected a whole number from 1 to " +
+                     std::to_string(kMaxCompileThreads) +
+                     " (without -j, every hardware thread is used)");
+  };
+  uint32_t number = 0;
+  auto [ptr, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), number);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return bad();
+  if (number == 0 || number > kMaxCompileThreads) return bad();
+  return number;
 }
 
 }  // namespace heron::cli

@@ -124,6 +124,7 @@ struct EngineFlags {
   bool perf_map = false;
   bool debugger_support = false;
   std::string max_wasm_stack;
+  std::string compile_threads;  // -j; empty = not given
 };
 
 void add_engine_flags(CLI::App* command, EngineFlags* flags) {
@@ -141,6 +142,15 @@ void add_engine_flags(CLI::App* command, EngineFlags* flags) {
                       "Stack budget of wasm in bytes (e.g. 65536, 512k, 8m)");
 }
 
+// -j, for the commands that compile whole modules.
+void add_compile_threads_flag(CLI::App* command, EngineFlags* flags) {
+  command
+      ->add_option("-j,--jobs", flags->compile_threads,
+                   "Threads compiling a module (default: every hardware "
+                   "thread; 1 = no parallel compilation)")
+      ->type_name("N");
+}
+
 bool apply_engine_flags(const EngineFlags& flags,
                         heron::cli::EngineOptions* options) {
   options->opt_level = flags.opt_level == 0 ? heron::api::OptLevel::O0
@@ -155,6 +165,14 @@ bool apply_engine_flags(const EngineFlags& flags,
       return false;
     }
     options->max_wasm_stack = *size;
+  }
+  if (!flags.compile_threads.empty()) {
+    auto threads = heron::cli::parse_compile_threads(flags.compile_threads);
+    if (!threads.ok()) {
+      fmt::print(stderr, "-j: {}\n", threads.error().message);
+      return false;
+    }
+    options->compile_threads = *threads;
   }
   return true;
 }
@@ -200,6 +218,7 @@ int run(int argc, char** argv) {
                  "Count every skipped directive as a failure");
   EngineFlags wast_engine;
   add_engine_flags(wast, &wast_engine);
+  add_compile_threads_flag(wast, &wast_engine);
   wast->add_option("--dump-modules", wast_options.dump_dir,
                    "Write each module that validates to DIR")
       ->group("");
@@ -248,6 +267,7 @@ int run(int argc, char** argv) {
   run_cmd->add_flag("--timings", run_options.timings,
                     "Print start-up phases and the time to the first call");
   add_engine_flags(run_cmd, &run_engine);
+  add_compile_threads_flag(run_cmd, &run_engine);
   bool run_no_cache = false;
   run_cmd->add_flag("--no-cache", run_no_cache,
                     "Neither load nor store compiled code in the cache");

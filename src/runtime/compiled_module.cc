@@ -13,6 +13,7 @@
 #include "runtime/gdb_jit.h"
 #include "runtime/libcalls.h"
 #include "runtime/perf_map.h"
+#include "support/parallel.h"
 #include "translate/func_translator.h"
 #include "translate/module_env.h"
 #include "validate/validator.h"
@@ -31,7 +32,30 @@ Result<uint64_t> resolve_libcall(const x64::Relocation& r) {
   return uint64_t(uintptr_t(addr));
 }
 
-// Translates, optimizes and compiles every defined function, then links.
+// How many threads compile (and validate) a module's functions.
+uint32_t compile_threads(const api::Config& config) {
+  if (!config.parallel_compilation) return 1;
+  return resolve_thread_count(config.compile_threads);
+}
+
+// Translates, optimizes and compiles defined function `func_index`.
+Result<x64::CompiledFunction> compile_one(FuncTranslator& translator,
+                                          const ModuleEnv& env,
+                                          uint32_t func_index,
+                                          opt::OptLevel level,
+                                          const x64::CompileOptions& copts) {
+  auto ir = translator.translate(env, func_index);
+  if (!ir.ok()) return std::move(ir).error();
+  opt::optimize(*ir, level);
+  return x64::compile_function(*ir, copts);
+}
+
+// Compiles every defined function, on compile_threads(config) threads, then
+// links. Each thread reuses one FuncTranslator (the backend keeps its scratch
+// buffers in thread_locals, isa/x64/README.md). Each result goes to the slot
+// of its function index, so the linked code is the same whatever the thread
+// count and schedule, and an error is the one of the lowest-indexed failing
+// function (support/parallel.h).
 Result<std::unique_ptr<LoadedCode>> compile_code(const CompiledModule& cm,
                                                  const api::Config& config) {
   const Module& m = cm.module;
@@ -40,32 +64,33 @@ Result<std::unique_ptr<LoadedCode>> compile_code(const CompiledModule& cm,
 
   const uint32_t first = m.num_imported_funcs;
   const uint32_t count = uint32_t(m.funcs.size()) - first;
-  std::vector<x64::CompiledFunction> compiled;
-  compiled.reserve(count);
-  std::vector<uint32_t> indices;
-  FuncTranslator translator;
+  const opt::OptLevel level = config.opt_level == api::OptLevel::O0
+                                  ? opt::OptLevel::O0
+                                  : opt::OptLevel::O2;
   const x64::CompileOptions copts = module_compile_options();
-  for (uint32_t i = first; i < first + count; i++) {
-    auto ir = translator.translate(*env, i);
-    if (!ir.ok()) {
-      Error e = std::move(ir).error();
-      if (e.func == Error::kNoFunc) e.func = i;
-      return e;
-    }
-    opt::optimize(*ir, config.opt_level == api::OptLevel::O0
-                           ? opt::OptLevel::O0
-                           : opt::OptLevel::O2);
-    auto cf = x64::compile_function(*ir, copts);
-    if (!cf.ok()) {
-      Error e = std::move(cf).error();
-      if (e.func == Error::kNoFunc) e.func = i;
-      return e;
-    }
-    compiled.push_back(std::move(cf).value());
-    indices.push_back(i);
+  std::vector<uint32_t> weights(count);
+  for (uint32_t k = 0; k < count; k++) weights[k] = m.bodies[k].range.size;
+  std::vector<x64::CompiledFunction> compiled(count);
+  Result<void> done = for_each_index(
+      compile_threads(config), weights, [] { return FuncTranslator(); },
+      [&](FuncTranslator& translator, uint32_t k) -> Result<void> {
+        auto cf = compile_one(translator, *env, first + k, level, copts);
+        if (!cf.ok()) {
+          Error e = std::move(cf).error();
+          if (e.func == Error::kNoFunc) e.func = first + k;
+          return e;
+        }
+        compiled[k] = std::move(cf).value();
+        return {};
+      });
+  if (!done) return std::move(done).error();
+
+  std::vector<uint32_t> indices(count);
+  std::vector<const x64::CompiledFunction*> ptrs(count);
+  for (uint32_t k = 0; k < count; k++) {
+    indices[k] = first + k;
+    ptrs[k] = &compiled[k];
   }
-  std::vector<const x64::CompiledFunction*> ptrs;
-  for (const x64::CompiledFunction& cf : compiled) ptrs.push_back(&cf);
   return LoadedCode::load(ptrs, indices, resolve_libcall, &cm);
 }
 
@@ -212,7 +237,8 @@ Result<std::shared_ptr<const CompiledModule>> compile_module_uncached(
   if (!decoded.ok()) return std::move(decoded).error();
   cm->module = std::move(decoded).value();
   const Module& m = cm->module;
-  auto valid = validate_module(m, engine->config.features);
+  auto valid = validate_module(m, engine->config.features,
+                               compile_threads(engine->config));
   if (!valid.ok()) return std::move(valid).error();
   for (const Import& imp : m.imports)
     if (imp.kind == ExternKind::Tag)

@@ -4,7 +4,8 @@
 //
 // The pipeline, top to bottom (compile_module):
 //   decode -> validate -> canonical type ids (engine registry) -> ModuleEnv
-//   -> per defined function: translate -> optimize -> compile (x64)
+//   -> per defined function, on several threads (Config::compile_threads),
+//      results by function index: translate -> optimize -> compile (x64)
 //   -> link: one executable region, relocations patched, trap tables and
 //      unwind info registered (LoadedCode).
 // A module loaded from a compiled artifact (src/artifact/) skips validation

@@ -4,14 +4,16 @@
 //
 // Module-level checks are cheap and sequential; the bodies are the expensive
 // part, and each validates independently against the read-only TypeContext,
-// so the body loop is written over index ranges that workers could share.
+// so they are shared among threads when the caller allows it.
 #include <algorithm>
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include "format/binary_reader.h"
 #include "format/opcode.h"
+#include "support/parallel.h"
 #include "validate/func_validator.h"
 #include "validate/type_context.h"
 #include "validate/validator.h"
@@ -98,31 +100,32 @@ void for_each_ref_func(const Module& m, const ConstExpr& expr, F&& f) {
   }
 }
 
-// Validates the bodies of defined functions [begin, end) (indices into
-// Module::bodies) with one FuncValidator. Each body depends only on the
-// read-only TypeContext, so a parallel driver gives each worker a sub-range
-// and its own FuncValidator, and keeps the error of the lowest index.
-Result<void> validate_bodies(const TypeContext& types, uint32_t begin,
-                             uint32_t end) {
+// Validates every defined function's body, on up to `threads` threads: each
+// body depends only on the read-only TypeContext, so each worker reuses one
+// FuncValidator for the bodies it takes, and the error reported is that of
+// the lowest-indexed invalid body, as in a serial loop (support/parallel.h).
+Result<void> validate_bodies(const TypeContext& types, uint32_t threads) {
   const Module& m = types.module();
-  FuncValidator validator(types);
-  for (uint32_t i = begin; i < end; ++i) {
-    const uint32_t func_index = m.num_imported_funcs + i;
-    Result<void> r = validator.validate_body(func_index, m.bodies[i]);
-    if (!r) {
-      Error e = std::move(r).error();
-      if (e.func == Error::kNoFunc) e.func = func_index;
-      if (!e.has_offset()) e.offset = m.bodies[i].range.offset;
-      return e;
-    }
-  }
-  return {};
+  std::vector<uint32_t> weights(m.bodies.size());
+  for (size_t i = 0; i < m.bodies.size(); ++i)
+    weights[i] = m.bodies[i].range.size;
+  return for_each_index(
+      threads, weights, [&] { return FuncValidator(types); },
+      [&](FuncValidator& validator, uint32_t i) -> Result<void> {
+        const uint32_t func_index = m.num_imported_funcs + i;
+        Result<void> r = validator.validate_body(func_index, m.bodies[i]);
+        if (r) return r;
+        Error e = std::move(r).error();
+        if (e.func == Error::kNoFunc) e.func = func_index;
+        if (!e.has_offset()) e.offset = m.bodies[i].range.offset;
+        return e;
+      });
 }
 
 class ModuleValidator {
  public:
-  ModuleValidator(const Module& m, TypeContext& types)
-      : m_(m), types_(types), consts_(types) {}
+  ModuleValidator(const Module& m, TypeContext& types, uint32_t threads)
+      : m_(m), types_(types), consts_(types), threads_(threads) {}
 
   Result<void> run() {
     if (Result<void> r = check_index_spaces(); !r) return r;
@@ -137,7 +140,7 @@ class ModuleValidator {
     if (Result<void> r = check_elems(); !r) return r;
     if (Result<void> r = check_start(); !r) return r;
     if (Result<void> r = check_exports(); !r) return r;
-    return validate_bodies(types_, 0, uint32_t(m_.bodies.size()));
+    return validate_bodies(types_, threads_);
   }
 
  private:
@@ -441,6 +444,7 @@ class ModuleValidator {
   TypeContext& types_;
   // Validates every constant expression; bodies get their own validators.
   FuncValidator consts_;
+  const uint32_t threads_;
 };
 
 }  // namespace
@@ -463,11 +467,12 @@ Result<void> check_feature_limits(const Module& m, const Features& f) {
   return {};
 }
 
-Result<void> validate_module(const Module& module, const Features& features) {
+Result<void> validate_module(const Module& module, const Features& features,
+                             uint32_t threads) {
   if (Result<void> r = check_feature_limits(module, features); !r) return r;
   Result<TypeContext> types = TypeContext::build(module);
   if (!types) return std::move(types).error();
-  return ModuleValidator(module, *types).run();
+  return ModuleValidator(module, *types, std::max(threads, 1u)).run();
 }
 
 }  // namespace heron

@@ -36,6 +36,11 @@ WAT
 # Results, one per line, in text-format syntax.
 run 0 "$heron" run "$work/m.wat" --invoke add 40 2
 [[ $out == "42" ]] || fail "add: '$out'"
+for jobs in -j1 "-j 2" "--jobs 4"; do
+  # shellcheck disable=SC2086
+  run 0 "$heron" run $jobs "$work/m.wat" --invoke add 40 2
+  [[ $out == "42" ]] || fail "add with $jobs: '$out'"
+done
 run 0 "$heron" run "$work/m.wat" --invoke add 0xffffffff 0
 [[ $out == "-1" ]] || fail "add hex: '$out'"
 run 0 "$heron" run "$work/m.wat" --invoke neg64 -- -9223372036854775807
@@ -99,6 +104,12 @@ run 2 "$heron" run "$work/m.wat" --timeout soon --invoke add 1 2
 [[ $err == *"invalid duration 'soon'"* ]] || fail "bad timeout: '$err'"
 run 2 "$heron" run --max-wasm-stack lots "$work/m.wat"
 [[ $err == *"invalid size 'lots'"* ]] || fail "bad stack size: '$err'"
+for jobs in 0 -1 two 1.5 99999; do
+  run 2 "$heron" run -j "$jobs" "$work/m.wat" --invoke add 1 2
+  [[ $err == *"invalid thread count '$jobs'"* ]] || fail "-j $jobs: '$err'"
+done
+run 2 "$heron" wast -j 0 "$work/m.wat"
+[[ $err == *"invalid thread count '0'"* ]] || fail "wast -j 0: '$err'"
 run 2 "$heron" run "$work/m.wat" --invoke add 1
 [[ $err == *"takes 2 arguments, got 1"* ]] || fail "arity: '$err'"
 run 2 "$heron" run "$work/m.wat" --invoke add 1 x
