@@ -288,6 +288,7 @@ int run(int argc, char** argv) {
                    "The compiled module to write (.cwasm)")
       ->required();
   add_engine_flags(compile_cmd, &compile_engine);
+  add_compile_threads_flag(compile_cmd, &compile_engine);
   compile_cmd->footer(kCompileFooter);
 
   ExploreOptions explore_options;

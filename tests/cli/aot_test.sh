@@ -152,6 +152,26 @@ run 0 "$heron" wast --aot-roundtrip --require-execution \
   "$examples/basics.wast"
 [[ $out == *" 0 failed, 0 skipped" ]] || fail "wast --aot-roundtrip: '$out'"
 
+# The artifact does not depend on the number of compiling threads: a module
+# big enough to be split among threads gives the same bytes at -j 1 and -j 2.
+{
+  echo "(module (memory 1)"
+  for i in $(seq 0 599); do
+    echo "(func (export \"f$i\") (param i32) (result i32)
+      (i32.add (i32.mul (local.get 0) (i32.const $i))
+               (i32.load (i32.and (local.get 0) (i32.const 0xfffc)))))"
+  done
+  echo ")"
+} >"$work/many.wat"
+run 0 "$heron" compile -j 1 "$work/many.wat" -o "$work/many1.cwasm"
+run 0 "$heron" compile -j 2 "$work/many.wat" -o "$work/many2.cwasm"
+cmp -s "$work/many1.cwasm" "$work/many2.cwasm" ||
+  fail "compile -j 1 and -j 2 give different artifacts"
+run 0 "$heron" run "$work/many2.cwasm" --invoke f599 2
+[[ $out == 1198 ]] || fail "many2.cwasm f599(2) = '$out'"
+run 2 "$heron" compile -j 0 "$work/many.wat" -o "$work/many0.cwasm"
+[[ $err == *"-j"* ]] || fail "compile -j 0: '$err'"
+
 if ((failures > 0)); then
   echo "$failures failure(s)"
   exit 1
