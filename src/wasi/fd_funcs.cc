@@ -20,6 +20,40 @@ uint64_t timespec_ns(const timespec& ts) {
   return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
 }
 
+// An offset a host file can have; otherwise errno EINVAL (as the host
+// would say), so that the caller reports it like any other failure.
+bool valid_offset(uint64_t offset) {
+  if (offset <= uint64_t(INT64_MAX)) return true;
+  errno = EINVAL;
+  return false;
+}
+
+// What fd_read, fd_write, fd_pread and fd_pwrite share: the fd (arg 0)
+// with `rights`, the guest's iovec array (args 1 and 2), the u32 count
+// stored at arg `result_arg`, checked in this order before any transfer;
+// then `transfer(entry, iovecs)`, retried while a signal interrupts it.
+template <typename Transfer>
+Errno vectored_io(WasiState& s, const GuestMemory& mem,
+                  std::span<const api::Val> a, uint64_t rights,
+                  size_t result_arg, Transfer transfer) {
+  FdEntry* e = nullptr;
+  if (Errno r = s.lookup(arg32(a, 0), rights, &e); r != Errno::success)
+    return r;
+  std::vector<iovec> iov;
+  if (Errno r = gather_iovecs(mem, arg32(a, 1), arg32(a, 2), &iov);
+      r != Errno::success)
+    return r;
+  const uint32_t result = arg32(a, result_arg);
+  if (!mem.in_bounds(result, 4)) return Errno::fault;
+  ssize_t n;
+  do {
+    n = transfer(*e, iov);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return last_errno();
+  mem.store(result, uint32_t(n));
+  return Errno::success;
+}
+
 }  // namespace
 
 Errno gather_iovecs(const GuestMemory& mem, uint32_t iovs, uint32_t count,
@@ -232,86 +266,41 @@ Errno fd_filestat_set_times(WasiState& s, const GuestMemory&,
 
 Errno fd_read(WasiState& s, const GuestMemory& mem,
               std::span<const api::Val> a) {
-  FdEntry* e = nullptr;
-  if (Errno r = s.lookup(arg32(a, 0), right::fd_read, &e); r != Errno::success)
-    return r;
-  std::vector<iovec> iov;
-  if (Errno r = gather_iovecs(mem, arg32(a, 1), arg32(a, 2), &iov);
-      r != Errno::success)
-    return r;
-  if (!mem.in_bounds(arg32(a, 3), 4)) return Errno::fault;
-  ssize_t n;
-  do {
-    n = readv(e->host_fd, iov.data(), int(iov.size()));
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) return last_errno();
-  mem.store(arg32(a, 3), uint32_t(n));
-  return Errno::success;
+  return vectored_io(s, mem, a, right::fd_read, 3,
+                     [](const FdEntry& e, std::vector<iovec>& iov) {
+                       return readv(e.host_fd, iov.data(), int(iov.size()));
+                     });
 }
 
 Errno fd_write(WasiState& s, const GuestMemory& mem,
                std::span<const api::Val> a) {
-  FdEntry* e = nullptr;
-  if (Errno r = s.lookup(arg32(a, 0), right::fd_write, &e); r != Errno::success)
-    return r;
-  std::vector<iovec> iov;
-  if (Errno r = gather_iovecs(mem, arg32(a, 1), arg32(a, 2), &iov);
-      r != Errno::success)
-    return r;
-  if (!mem.in_bounds(arg32(a, 3), 4)) return Errno::fault;
-  ssize_t n;
-  if (is_socket(*e)) {
-    n = send_nosignal(e->host_fd, iov);
-  } else {
-    do {
-      n = writev(e->host_fd, iov.data(), int(iov.size()));
-    } while (n < 0 && errno == EINTR);
-  }
-  if (n < 0) return last_errno();
-  mem.store(arg32(a, 3), uint32_t(n));
-  return Errno::success;
+  return vectored_io(s, mem, a, right::fd_write, 3,
+                     [](const FdEntry& e, std::vector<iovec>& iov) {
+                       if (is_socket(e)) return send_nosignal(e.host_fd, iov);
+                       return writev(e.host_fd, iov.data(), int(iov.size()));
+                     });
 }
 
 Errno fd_pread(WasiState& s, const GuestMemory& mem,
                std::span<const api::Val> a) {
-  FdEntry* e = nullptr;
-  if (Errno r = s.lookup(arg32(a, 0), right::fd_read | right::fd_seek, &e);
-      r != Errno::success)
-    return r;
-  std::vector<iovec> iov;
-  if (Errno r = gather_iovecs(mem, arg32(a, 1), arg32(a, 2), &iov);
-      r != Errno::success)
-    return r;
-  if (!mem.in_bounds(arg32(a, 4), 4)) return Errno::fault;
-  if (arg64(a, 3) > uint64_t(INT64_MAX)) return Errno::inval;
-  ssize_t n;
-  do {
-    n = preadv(e->host_fd, iov.data(), int(iov.size()), off_t(arg64(a, 3)));
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) return last_errno();
-  mem.store(arg32(a, 4), uint32_t(n));
-  return Errno::success;
+  const uint64_t offset = arg64(a, 3);
+  return vectored_io(s, mem, a, right::fd_read | right::fd_seek, 4,
+                     [offset](const FdEntry& e, std::vector<iovec>& iov) {
+                       if (!valid_offset(offset)) return ssize_t(-1);
+                       return preadv(e.host_fd, iov.data(), int(iov.size()),
+                                     off_t(offset));
+                     });
 }
 
 Errno fd_pwrite(WasiState& s, const GuestMemory& mem,
                 std::span<const api::Val> a) {
-  FdEntry* e = nullptr;
-  if (Errno r = s.lookup(arg32(a, 0), right::fd_write | right::fd_seek, &e);
-      r != Errno::success)
-    return r;
-  std::vector<iovec> iov;
-  if (Errno r = gather_iovecs(mem, arg32(a, 1), arg32(a, 2), &iov);
-      r != Errno::success)
-    return r;
-  if (!mem.in_bounds(arg32(a, 4), 4)) return Errno::fault;
-  if (arg64(a, 3) > uint64_t(INT64_MAX)) return Errno::inval;
-  ssize_t n;
-  do {
-    n = pwritev(e->host_fd, iov.data(), int(iov.size()), off_t(arg64(a, 3)));
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) return last_errno();
-  mem.store(arg32(a, 4), uint32_t(n));
-  return Errno::success;
+  const uint64_t offset = arg64(a, 3);
+  return vectored_io(s, mem, a, right::fd_write | right::fd_seek, 4,
+                     [offset](const FdEntry& e, std::vector<iovec>& iov) {
+                       if (!valid_offset(offset)) return ssize_t(-1);
+                       return pwritev(e.host_fd, iov.data(), int(iov.size()),
+                                      off_t(offset));
+                     });
 }
 
 // prestat: tag u8 @0 (0 = dir), pr_name_len u32 @4 (8 bytes).
