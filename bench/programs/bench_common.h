@@ -17,10 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static inline uint32_t bench_size(int argc, char **argv, uint32_t full, uint32_t tiny) {
+static inline uint32_t bench_size(int argc, char** argv, uint32_t full,
+                                  uint32_t tiny) {
   if (argc < 2 || strcmp(argv[1], "full") == 0) return full;
   if (strcmp(argv[1], "tiny") == 0) return tiny;
-  char *end = NULL;
+  char* end = NULL;
   unsigned long v = strtoul(argv[1], &end, 10);
   if (end == argv[1] || *end != '\0' || v == 0 || v > 0xffffffffUL) {
     fprintf(stderr, "usage: %s [full|tiny|N]\n", argv[0]);
@@ -30,12 +31,14 @@ static inline uint32_t bench_size(int argc, char **argv, uint32_t full, uint32_t
 }
 
 /* Deterministic PRNG (xorshift64 with a multiplicative output step). */
-typedef struct { uint64_t s; } rng_t;
-static inline void rng_seed(rng_t *r, uint64_t seed) {
+typedef struct {
+  uint64_t s;
+} rng_t;
+static inline void rng_seed(rng_t* r, uint64_t seed) {
   r->s = seed * 0x9E3779B97F4A7C15ull + 0x6A09E667F3BCC909ull;
   if (r->s == 0) r->s = 1;
 }
-static inline uint64_t rng_next(rng_t *r) {
+static inline uint64_t rng_next(rng_t* r) {
   uint64_t x = r->s;
   x ^= x << 13;
   x ^= x >> 7;
@@ -43,9 +46,11 @@ static inline uint64_t rng_next(rng_t *r) {
   r->s = x;
   return x * 0x2545F4914F6CDD1Dull;
 }
-static inline uint32_t rng_u32(rng_t *r) { return (uint32_t)(rng_next(r) >> 32); }
+static inline uint32_t rng_u32(rng_t* r) {
+  return (uint32_t)(rng_next(r) >> 32);
+}
 /* Uniform double in [0, 1) from 53 random bits. */
-static inline double rng_f64(rng_t *r) {
+static inline double rng_f64(rng_t* r) {
   return (double)(rng_next(r) >> 11) * (1.0 / 9007199254740992.0);
 }
 
@@ -66,8 +71,8 @@ static inline uint64_t ck_f32(uint64_t h, float f) {
   return ck_mix(h, bits);
 }
 
-static inline void *xmalloc(size_t n) {
-  void *p = malloc(n);
+static inline void* xmalloc(size_t n) {
+  void* p = malloc(n);
   if (!p) {
     fprintf(stderr, "out of memory (%zu bytes)\n", n);
     exit(3);

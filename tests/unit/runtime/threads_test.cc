@@ -72,7 +72,8 @@ TEST(Threads, ModuleSharedAcrossThreadsWithAStoreEach) {
         auto calls = inst->get_func("calls").call_as<int32_t>(store);
         if (!calls.ok() || calls.value() != 1) ++failures;
         auto trap = inst->get_func("div").call_as<int32_t>(store, 0);
-        if (!trap.trapped() || trap.trap().code != TrapCode::IntegerDivideByZero)
+        if (!trap.trapped() ||
+            trap.trap().code != TrapCode::IntegerDivideByZero)
           ++failures;
       }
     });
