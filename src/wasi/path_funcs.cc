@@ -44,6 +44,20 @@ Errno parent_of(WasiState& s, const GuestMemory& mem, uint32_t fd,
   return resolve_parent(e->host_fd, path, out);
 }
 
+// The directory fd with `rights`, the guest path read, and what it names
+// opened O_PATH beneath the directory with a final symlink followed (for
+// the *_FOLLOW variants, which then act on /proc/self/fd/N).
+Errno open_following(WasiState& s, const GuestMemory& mem, uint32_t fd,
+                     uint64_t rights, uint32_t path_ptr, uint32_t path_len,
+                     FdGuard* out) {
+  FdEntry* e = nullptr;
+  if (Errno r = s.lookup(fd, rights, &e); r != Errno::success) return r;
+  std::string path;
+  if (Errno r = read_path(mem, path_ptr, path_len, &path); r != Errno::success)
+    return r;
+  return open_beneath(e->host_fd, path, O_PATH, 0, &out->fd);
+}
+
 }  // namespace
 
 Errno path_open(WasiState& s, const GuestMemory& mem,
@@ -156,16 +170,10 @@ Errno path_filestat_set_times(WasiState& s, const GuestMemory& mem,
       r != Errno::success)
     return r;
   if (arg32(a, 1) & kLookupSymlinkFollow) {
-    FdEntry* e = nullptr;
-    if (Errno r = s.lookup(arg32(a, 0), right::path_filestat_set_times, &e);
-        r != Errno::success)
-      return r;
-    std::string path;
-    if (Errno r = read_path(mem, arg32(a, 2), arg32(a, 3), &path);
-        r != Errno::success)
-      return r;
     FdGuard file;
-    if (Errno r = open_beneath(e->host_fd, path, O_PATH, 0, &file.fd);
+    if (Errno r =
+            open_following(s, mem, arg32(a, 0), right::path_filestat_set_times,
+                           arg32(a, 2), arg32(a, 3), &file);
         r != Errno::success)
       return r;
     return utimensat(AT_FDCWD, proc_fd_path(file.fd).c_str(), times, 0) == 0
@@ -195,16 +203,9 @@ Errno path_link(WasiState& s, const GuestMemory& mem,
   if (arg32(a, 1) & kLookupSymlinkFollow) {
     // linkat's own AT_SYMLINK_FOLLOW would follow a final symlink without
     // the beneath check; resolve it ourselves and link the result.
-    FdEntry* e = nullptr;
-    if (Errno r = s.lookup(arg32(a, 0), right::path_link_source, &e);
-        r != Errno::success)
-      return r;
-    std::string path;
-    if (Errno r = read_path(mem, arg32(a, 2), arg32(a, 3), &path);
-        r != Errno::success)
-      return r;
     FdGuard file;
-    if (Errno r = open_beneath(e->host_fd, path, O_PATH, 0, &file.fd);
+    if (Errno r = open_following(s, mem, arg32(a, 0), right::path_link_source,
+                                 arg32(a, 2), arg32(a, 3), &file);
         r != Errno::success)
       return r;
     return linkat(AT_FDCWD, proc_fd_path(file.fd).c_str(), to.dir_fd,
