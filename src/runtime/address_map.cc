@@ -1,29 +1,14 @@
 // Compact address maps (see address_map.h).
 #include "runtime/address_map.h"
 
+#include "support/leb128.h"
+
 namespace heron {
 
 namespace {
 
 int64_t loc_of(uint32_t srcloc) {
   return srcloc == x64::kNoSrcLoc ? 0 : int64_t(srcloc) + 1;
-}
-
-void put_uleb(std::vector<uint8_t>& out, uint64_t v) {
-  do {
-    uint8_t b = v & 0x7f;
-    v >>= 7;
-    out.push_back(v ? (b | 0x80) : b);
-  } while (v);
-}
-
-void put_sleb(std::vector<uint8_t>& out, int64_t v) {
-  for (bool more = true; more;) {
-    uint8_t b = v & 0x7f;
-    v >>= 7;
-    more = !((v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40)));
-    out.push_back(more ? (b | 0x80) : b);
-  }
 }
 
 // Bounds-checked LEB128 readers: false at the end of the stream or on an
@@ -61,8 +46,8 @@ void encode_address_map(std::span<const x64::AddressMapEntry> entries,
   uint32_t prev_offset = 0;
   int64_t prev_loc = loc_of(start_srcloc);
   for (const x64::AddressMapEntry& e : entries) {
-    put_uleb(out, e.offset - prev_offset);
-    put_sleb(out, loc_of(e.srcloc) - prev_loc);
+    append_uleb128(out, e.offset - prev_offset);
+    append_sleb128(out, loc_of(e.srcloc) - prev_loc);
     prev_offset = e.offset;
     prev_loc = loc_of(e.srcloc);
   }

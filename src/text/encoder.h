@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "support/leb128.h"
+
 namespace heron::text {
 
 class ByteWriter {
@@ -19,26 +21,10 @@ class ByteWriter {
 
   void u8(uint8_t b) { out_.push_back(b); }
   void u32(uint32_t v) { u64(v); }
-  void u64(uint64_t v) {
-    do {
-      uint8_t b = v & 0x7F;
-      v >>= 7;
-      if (v != 0) b |= 0x80;
-      out_.push_back(b);
-    } while (v != 0);
-  }
+  void u64(uint64_t v) { append_uleb128(out_, v); }
   void s32(int32_t v) { s64(v); }
   void s33(int64_t v) { s64(v); }
-  void s64(int64_t v) {
-    while (true) {
-      uint8_t b = v & 0x7F;
-      v >>= 7;  // arithmetic shift: sign bits fill from the left
-      bool done = (v == 0 && (b & 0x40) == 0) || (v == -1 && (b & 0x40) != 0);
-      if (!done) b |= 0x80;
-      out_.push_back(b);
-      if (done) return;
-    }
-  }
+  void s64(int64_t v) { append_sleb128(out_, v); }
   void fixed32(uint32_t v) {
     for (int i = 0; i < 4; ++i) out_.push_back(uint8_t(v >> (8 * i)));
   }

@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "support/leb128.h"
+
 namespace heron::x64 {
 namespace {
 
@@ -24,21 +26,6 @@ void put_u32(std::vector<uint8_t>& out, uint32_t v) {
 }
 void put_u64(std::vector<uint8_t>& out, uint64_t v) {
   for (int i = 0; i < 8; i++) out.push_back(uint8_t(v >> (8 * i)));
-}
-void put_uleb(std::vector<uint8_t>& out, uint64_t v) {
-  do {
-    uint8_t b = v & 0x7f;
-    v >>= 7;
-    out.push_back(v ? (b | 0x80) : b);
-  } while (v);
-}
-void put_sleb(std::vector<uint8_t>& out, int64_t v) {
-  for (bool more = true; more;) {
-    uint8_t b = v & 0x7f;
-    v >>= 7;
-    more = !((v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40)));
-    out.push_back(more ? (b | 0x80) : b);
-  }
 }
 void patch_u32(std::vector<uint8_t>& out, size_t at, uint32_t v) {
   for (int i = 0; i < 4; i++) out[at + size_t(i)] = uint8_t(v >> (8 * i));
@@ -94,17 +81,17 @@ UnwindInfo encode_unwind_info(const FrameLayout& layout) {
   out.push_back(1);  // version
   const char aug[] = "zR";
   out.insert(out.end(), aug, aug + sizeof(aug));
-  put_uleb(out, 1);         // code alignment factor
-  put_sleb(out, -8);        // data alignment factor
-  put_uleb(out, kDwarfRa);  // return address column
-  put_uleb(out, 1);         // augmentation data length
-  out.push_back(0x00);      // FDE pointer encoding: DW_EH_PE_absptr
+  append_uleb128(out, 1);         // code alignment factor
+  append_sleb128(out, -8);        // data alignment factor
+  append_uleb128(out, kDwarfRa);  // return address column
+  append_uleb128(out, 1);         // augmentation data length
+  out.push_back(0x00);            // FDE pointer encoding: DW_EH_PE_absptr
   // At entry: CFA = rsp + 8, return address at CFA - 8.
   out.push_back(kDefCfa);
-  put_uleb(out, kDwarfRsp);
-  put_uleb(out, 8);
+  append_uleb128(out, kDwarfRsp);
+  append_uleb128(out, 8);
   out.push_back(uint8_t(kOffset | kDwarfRa));
-  put_uleb(out, 1);
+  append_uleb128(out, 1);
   pad_to_8(out, cie);
   patch_u32(out, cie, uint32_t(out.size() - cie - 4));
 
@@ -115,27 +102,27 @@ UnwindInfo encode_unwind_info(const FrameLayout& layout) {
   info.pc_begin_offset = uint32_t(out.size());
   put_u64(out, 0);  // pc_begin, patched at load time
   put_u64(out, layout.code_size);
-  put_uleb(out, 0);  // augmentation data length
+  append_uleb128(out, 0);  // augmentation data length
   CfaProgram prog(out);
   prog.advance_to(layout.after_push_rbp);
   out.push_back(kDefCfaOffset);
-  put_uleb(out, 16);
+  append_uleb128(out, 16);
   out.push_back(uint8_t(kOffset | kDwarfRbp));
-  put_uleb(out, 2);
+  append_uleb128(out, 2);
   prog.advance_to(layout.after_mov_rbp);
   out.push_back(kDefCfaRegister);
-  put_uleb(out, kDwarfRbp);
+  append_uleb128(out, kDwarfRbp);
   uint32_t slot = 3;  // rbp is at CFA-16, the first save at CFA-24
   for (const auto& [offset, reg] : layout.saves) {
     prog.advance_to(offset);
     out.push_back(uint8_t(kOffset | reg));
-    put_uleb(out, slot++);
+    append_uleb128(out, slot++);
   }
   if (layout.epilogue_after_pop_rbp != 0) {
     prog.advance_to(layout.epilogue_after_pop_rbp);
     out.push_back(kDefCfa);
-    put_uleb(out, kDwarfRsp);
-    put_uleb(out, 8);
+    append_uleb128(out, kDwarfRsp);
+    append_uleb128(out, 8);
   }
   pad_to_8(out, fde);
   patch_u32(out, fde, uint32_t(out.size() - fde - 4));
