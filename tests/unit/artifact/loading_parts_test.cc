@@ -12,6 +12,7 @@
 #include <random>
 #include <vector>
 
+#include "../runtime/api_test_support.h"
 #include "../runtime/proc_maps.h"
 #include "runtime/address_map.h"
 #include "runtime/code_memory.h"
@@ -32,7 +33,7 @@ std::string perms_at(const CodeMemory& m, size_t offset) {
 // make_executable, the others never change; the file never changes.
 TEST(CodeMapping, OnlyPatchedPagesBecomeWritableNeverTheFile) {
   const size_t page = host_page_size();
-  const std::string path = ::testing::TempDir() + "/heron_code_mapping.bin";
+  const std::string path = testing::unique_temp_path("code_mapping.bin");
   std::vector<uint8_t> bytes(3 * page);
   for (size_t k = 0; k < bytes.size(); k++) bytes[k] = uint8_t(k * 7);
   {

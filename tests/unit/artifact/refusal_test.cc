@@ -298,7 +298,7 @@ TEST(ArtifactRefusal, FileErrors) {
 
   // A truncated file is refused like truncated bytes.
   std::vector<uint8_t> bytes = artifact_of(engine);
-  const std::string path = ::testing::TempDir() + "/heron_truncated.cwasm";
+  const std::string path = testing::unique_temp_path("truncated.cwasm");
   {
     std::ofstream f(path, std::ios::binary);
     f.write(reinterpret_cast<const char*>(bytes.data()),

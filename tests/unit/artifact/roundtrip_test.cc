@@ -107,10 +107,6 @@ std::vector<std::string> exercise(const api::Engine& engine,
   return out;
 }
 
-std::string temp_path(const std::string& name) {
-  return ::testing::TempDir() + "/heron_artifact_" + name;
-}
-
 void write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
   std::ofstream f(path, std::ios::binary);
   f.write(reinterpret_cast<const char*>(bytes.data()),
@@ -154,7 +150,7 @@ TEST_P(Roundtrip, BehavesLikeTheOriginal) {
   EXPECT_EQ(exercise(fresh, *other), expected);
 
   // From a file.
-  const std::string path = temp_path("roundtrip.cwasm");
+  const std::string path = testing::unique_temp_path("roundtrip.cwasm");
   write_file(path, *bytes);
   auto mapped = api::Module::deserialize_file(fresh, path);
   ASSERT_TRUE(mapped.ok()) << mapped.error().message;
@@ -248,7 +244,7 @@ TEST(Artifact, ModuleWithoutFunctions) {
   auto inst = api::Instance::create(store, *loaded, {});
   ASSERT_TRUE(inst.ok()) << inst.error().message;
   EXPECT_TRUE(inst->get_memory("mem").has_value());
-  const std::string path = temp_path("empty.cwasm");
+  const std::string path = testing::unique_temp_path("empty.cwasm");
   write_file(path, *bytes);
   auto mapped = api::Module::deserialize_file(engine, path);
   ASSERT_TRUE(mapped.ok()) << mapped.error().message;

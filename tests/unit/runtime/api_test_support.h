@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -18,6 +19,13 @@ inline api::Module compile_wat(const api::Engine& engine,
     std::abort();
   }
   return *m;
+}
+
+// A file name in the test temp directory that no other test process uses
+// (ctest runs each test, and each parameter of one, as its own process).
+inline std::string unique_temp_path(const std::string& name) {
+  return ::testing::TempDir() + "/heron_" + std::to_string(::getpid()) + "_" +
+         name;
 }
 
 }  // namespace heron::testing
