@@ -12,145 +12,14 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <cstring>
 #include <random>
 #include <vector>
 
 #include "jit_test_support.h"
+#include "vcode_interpreter.h"
 
 namespace heron::x64 {
 namespace {
-
-double as_f64(uint64_t bits) {
-  double d;
-  std::memcpy(&d, &bits, 8);
-  return d;
-}
-uint64_t bits_of(double d) {
-  uint64_t b;
-  std::memcpy(&b, &d, 8);
-  return b;
-}
-
-// Interprets the subset of VCode the generator emits, on virtual registers
-// (XMM values as the bits of an f64). Returns false if it runs too long.
-bool interpret(const VCode& vc, uint64_t x, uint64_t y, uint64_t& result) {
-  std::vector<uint64_t> val(Reg::kNumPhys + vc.num_vregs(), 0);
-  uint32_t b = 0;
-  for (int steps = 0; steps < 100000; steps++) {
-    const VBlock& blk = vc.blocks[b];
-    for (const MInst& in : blk.insts) {
-      auto get = [&](Reg r) { return val[r.bits]; };
-      switch (in.op) {
-        case Op::Args:
-          val[in.rets[1].bits] = x;
-          val[in.rets[2].bits] = y;
-          break;
-        case Op::MovRR:
-        case Op::XmmMovRR:
-        case Op::MovXmmToGpr:
-          val[in.dst.bits] = get(in.src1);
-          break;
-        case Op::MovImm:
-          val[in.dst.bits] = uint64_t(in.imm);
-          break;
-        case Op::AluRR:
-        case Op::AluRI: {
-          const uint64_t a = get(in.dst);
-          const uint64_t c =
-              in.op == Op::AluRR ? get(in.src1) : uint64_t(int64_t(in.imm));
-          uint64_t r = 0;
-          switch (AluOp(in.sub)) {
-            case AluOp::Add:
-              r = a + c;
-              break;
-            case AluOp::Sub:
-              r = a - c;
-              break;
-            case AluOp::Xor:
-              r = a ^ c;
-              break;
-            case AluOp::Imul:
-              r = a * c;
-              break;
-            default:
-              ADD_FAILURE() << "alu op";
-          }
-          val[in.dst.bits] = r;
-          break;
-        }
-        case Op::ShiftRI: {
-          const unsigned n = unsigned(in.imm & 63);
-          const uint64_t a = get(in.dst);
-          val[in.dst.bits] = n ? (a << n) | (a >> (64 - n)) : a;  // rol
-          break;
-        }
-        case Op::XmmAlu: {
-          const double a = as_f64(get(in.dst)), c = as_f64(get(in.src1));
-          double r = 0;
-          switch (XmmOp(in.sub)) {
-            case XmmOp::Add:
-              r = a + c;
-              break;
-            case XmmOp::Sub:
-              r = a - c;
-              break;
-            case XmmOp::Min:  // minsd: the second operand unless a < c
-              r = a < c ? a : c;
-              break;
-            case XmmOp::Max:
-              r = a > c ? a : c;
-              break;
-            default:
-              ADD_FAILURE() << "xmm op";
-          }
-          val[in.dst.bits] = bits_of(r);
-          break;
-        }
-        case Op::CvtIntToF:
-          val[in.dst.bits] = bits_of(double(int64_t(get(in.src1))));
-          break;
-        case Op::CallLibcall:
-          val[in.rets[0].bits] = get(in.args[0]) + get(in.args[1]);
-          break;
-        case Op::Ret:
-          result = get(in.rets[0]);
-          return true;
-        case Op::Jmp:
-        case Op::CmpJcc: {
-          size_t edge = 0;
-          if (in.op == Op::CmpJcc) {
-            const int64_t a = int64_t(get(in.src1));
-            const int64_t c = in.has_imm ? in.imm : int64_t(get(in.src2));
-            bool taken = false;
-            switch (in.cc) {
-              case Cond::L:
-                taken = a < c;
-                break;
-              case Cond::G:
-                taken = a > c;
-                break;
-              default:
-                ADD_FAILURE() << "cond";
-            }
-            edge = taken ? 0 : 1;
-          }
-          const uint32_t s = in.targets[edge];
-          std::vector<uint64_t> args;
-          for (Reg r : blk.edge_args[edge]) args.push_back(get(r));
-          for (size_t k = 0; k < args.size(); k++)
-            val[vc.blocks[s].params[k].bits] = args[k];
-          b = s;
-          break;
-        }
-        default:
-          ADD_FAILURE() << "unexpected op in interpreter";
-          return false;
-      }
-    }
-  }
-  return false;
-}
 
 struct CfgGen {
   std::mt19937 rng;
@@ -385,7 +254,8 @@ TEST(X64RegAllocCfgFuzz, RandomCfgsAgreeWithTheInterpreter) {
                         {uint64_t(-5), 1000},
                         {0xfedcba9876543210, uint64_t(-1000)}}) {
       uint64_t expect = 0;
-      ASSERT_TRUE(interpret(original, x, y, expect)) << "seed " << seed;
+      ASSERT_TRUE(testing::interpret_vcode(original, x, y, &expect, 100000))
+          << "seed " << seed;
       ASSERT_EQ(fn(vmctx, x, y), expect)
           << "seed " << seed << " x=" << x << " y=" << y;
     }

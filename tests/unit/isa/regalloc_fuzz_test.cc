@@ -10,126 +10,10 @@
 #include <random>
 
 #include "jit_test_support.h"
+#include "vcode_interpreter.h"
 
 namespace heron::x64 {
 namespace {
-
-// Interprets the subset of VCode the generator uses, on virtual registers.
-uint64_t interpret(const VCode& vc, uint64_t x, uint64_t y) {
-  std::vector<uint64_t> val(Reg::kNumPhys + vc.num_vregs(), 0);
-  uint32_t b = 0;
-  for (int steps = 0; steps < 1000000; steps++) {
-    const VBlock& blk = vc.blocks[b];
-    for (const MInst& in : blk.insts) {
-      auto get = [&](Reg r) { return val[r.bits]; };
-      switch (in.op) {
-        case Op::Args:
-          val[in.rets[1].bits] = x;
-          val[in.rets[2].bits] = y;
-          break;
-        case Op::MovRR:
-          val[in.dst.bits] = get(in.src1);
-          break;
-        case Op::MovImm:
-          val[in.dst.bits] = uint64_t(in.imm);
-          break;
-        case Op::AluRR:
-        case Op::AluRI: {
-          const uint64_t a = get(in.dst);
-          const uint64_t c =
-              in.op == Op::AluRR ? get(in.src1) : uint64_t(int64_t(in.imm));
-          uint64_t r = 0;
-          switch (AluOp(in.sub)) {
-            case AluOp::Add:
-              r = a + c;
-              break;
-            case AluOp::Sub:
-              r = a - c;
-              break;
-            case AluOp::And:
-              r = a & c;
-              break;
-            case AluOp::Or:
-              r = a | c;
-              break;
-            case AluOp::Xor:
-              r = a ^ c;
-              break;
-            case AluOp::Imul:
-              r = a * c;
-              break;
-          }
-          val[in.dst.bits] = r;
-          break;
-        }
-        case Op::ShiftRI: {
-          const uint64_t a = get(in.dst);
-          const unsigned n = unsigned(in.imm & 63);
-          uint64_t r = 0;
-          switch (ShiftOp(in.sub)) {
-            case ShiftOp::Shl:
-              r = a << n;
-              break;
-            case ShiftOp::Shr:
-              r = a >> n;
-              break;
-            case ShiftOp::Sar:
-              r = uint64_t(int64_t(a) >> n);
-              break;
-            case ShiftOp::Rol:
-              r = n ? (a << n) | (a >> (64 - n)) : a;
-              break;
-            case ShiftOp::Ror:
-              r = n ? (a >> n) | (a << (64 - n)) : a;
-              break;
-          }
-          val[in.dst.bits] = r;
-          break;
-        }
-        case Op::CallLibcall:
-          val[in.rets[0].bits] = get(in.args[0]) + get(in.args[1]);
-          break;
-        case Op::Ret:
-          return get(in.rets[0]);
-        case Op::Jmp:
-        case Op::CmpJcc: {
-          size_t edge = 0;
-          if (in.op == Op::CmpJcc) {
-            const int64_t a = int64_t(get(in.src1));
-            const int64_t c = in.has_imm ? in.imm : int64_t(get(in.src2));
-            bool taken = false;
-            switch (in.cc) {
-              case Cond::E:
-                taken = a == c;
-                break;
-              case Cond::L:
-                taken = a < c;
-                break;
-              case Cond::G:
-                taken = a > c;
-                break;
-              default:
-                ADD_FAILURE() << "cond";
-            }
-            edge = taken ? 0 : 1;
-          }
-          const uint32_t s = in.targets[edge];
-          std::vector<uint64_t> args;
-          for (Reg r : blk.edge_args[edge]) args.push_back(get(r));
-          for (size_t k = 0; k < args.size(); k++)
-            val[vc.blocks[s].params[k].bits] = args[k];
-          b = s;
-          break;
-        }
-        default:
-          ADD_FAILURE() << "unexpected op in interpreter";
-          return 0;
-      }
-    }
-  }
-  ADD_FAILURE() << "interpreter ran too long";
-  return 0;
-}
 
 struct Gen {
   std::mt19937 rng;
@@ -272,9 +156,13 @@ TEST(X64RegAllocFuzz, RandomLoopsAgreeWithTheInterpreter) {
     uint64_t vmctx[1] = {0};
     for (auto [x, y] : {std::pair<uint64_t, uint64_t>{1, 2},
                         {0x123456789abcdef, 77},
-                        {uint64_t(-5), 1000}})
-      ASSERT_EQ(fn(vmctx, x, y), interpret(original, x, y))
+                        {uint64_t(-5), 1000}}) {
+      uint64_t expect = 0;
+      ASSERT_TRUE(testing::interpret_vcode(original, x, y, &expect))
+          << "seed " << seed << ": the interpreter ran too long";
+      ASSERT_EQ(fn(vmctx, x, y), expect)
           << "seed " << seed << " x=" << x << " y=" << y;
+    }
   }
   std::printf("[ stats    ] random loops: %u of %u vregs spilled\n",
               total_spilled, total_vregs);
