@@ -205,7 +205,6 @@ int run_wasi(const RunOptions& options, const ModuleInput& input,
   timings.report("_start");
   api::CallResult<std::vector<api::Val>> result = start.call(store, {});
   if (result.trapped()) {
-    if (result.trap().exit_status) return *result.trap().exit_status & 0xff;
     if (std::optional<int> code = wasi_exit(**ctx)) return *code;
     return report_trap(result.trap());
   }
