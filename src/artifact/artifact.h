@@ -49,4 +49,18 @@ Result<std::shared_ptr<const CompiledModule>> deserialize_compiled_module_file(
     const std::shared_ptr<EngineImpl>& engine, const std::string& path,
     ArtifactLoadTimes* times = nullptr);
 
+// Where an artifact lies inside a larger file (a compiled-code cache entry
+// stores one after its own header).
+struct ArtifactInFile {
+  int fd = -1;          // open for reading; not closed by the loader
+  uint64_t offset = 0;  // a multiple of kCodeAlignment (format.h)
+  uint64_t size = 0;    // the artifact's bytes from there
+  std::string name;     // the file, for messages
+};
+// The same as deserialize_compiled_module_file, for an artifact at an
+// offset in an open file. The file must not change while the module lives.
+Result<std::shared_ptr<const CompiledModule>> deserialize_compiled_module_at(
+    const std::shared_ptr<EngineImpl>& engine, const ArtifactInFile& source,
+    ArtifactLoadTimes* times = nullptr);
+
 }  // namespace heron

@@ -10,9 +10,9 @@
 
 namespace heron::artifact {
 
-Result<FileMapping> FileMapping::map(int fd, size_t size) {
+Result<FileMapping> FileMapping::map(int fd, uint64_t offset, size_t size) {
   if (size == 0) fatal_invariant("FileMapping::map of nothing");
-  void* p = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  void* p = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, off_t(offset));
   if (p == MAP_FAILED)
     return Error(ErrorKind::Io,
                  std::string("cannot map file: ") + std::strerror(errno));

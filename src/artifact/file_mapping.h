@@ -1,4 +1,4 @@
-// FileMapping: a read-only private mapping of the start of a file,
+// FileMapping: a read-only private mapping of part of a file,
 // unmapped on destruction. An artifact's tables are used where they lie in
 // it.
 #pragma once
@@ -13,8 +13,9 @@ namespace heron::artifact {
 
 class FileMapping {
  public:
-  // The first `size` bytes of open file `fd` (size > 0).
-  static Result<FileMapping> map(int fd, size_t size);
+  // `size` bytes (> 0) of open file `fd` from `offset`, a multiple of the
+  // host's page size.
+  static Result<FileMapping> map(int fd, uint64_t offset, size_t size);
 
   FileMapping() = default;
   FileMapping(FileMapping&& other) noexcept;

@@ -212,6 +212,66 @@ struct Fd {
   }
 };
 
+// Everything before the code in one mapping, the code in another at its
+// page-aligned offset. Where pages are larger than the format's alignment,
+// or the file system forbids executing mapped files (noexec), the code is
+// read into code memory instead.
+Result<std::shared_ptr<const CompiledModule>> load_from_file(
+    const std::shared_ptr<EngineImpl>& engine, const ArtifactInFile& source,
+    Laps& laps) {
+  const std::string& path = source.name;
+  const int fd = source.fd;
+  uint8_t head[kSectionTableEnd];
+  const size_t want = size_t(std::min<uint64_t>(source.size, sizeof head));
+  size_t got = 0;
+  while (got < want) {
+    const ssize_t r =
+        pread(fd, head + got, want - got, off_t(source.offset + got));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return io_error(path, "read");
+    if (r == 0) break;
+    got += size_t(r);
+  }
+  auto layout = read_layout({head, got}, source.size);
+  if (!layout.ok()) return std::move(layout).error();
+
+  const uint64_t code_offset = layout->code_offset();
+  auto meta_map = FileMapping::map(fd, source.offset, code_offset);
+  if (!meta_map.ok()) return std::move(meta_map).error();
+  auto mapping = std::make_shared<FileMapping>(std::move(meta_map).value());
+  const std::span<const uint8_t> meta = mapping->bytes();
+  CodeMemory code;
+  const uint64_t padded = source.size - code_offset;
+  const uint64_t file_code_offset = source.offset + code_offset;
+  if (padded != 0 && file_code_offset % host_page_size() == 0) {
+    auto mem = CodeMemory::map_file(fd, file_code_offset, padded);
+    if (mem.ok()) code = std::move(mem).value();
+  }
+  if (padded != 0 && !code.data()) {
+    auto mem = CodeMemory::allocate(padded);
+    if (!mem.ok()) return std::move(mem).error();
+    code = std::move(mem).value();
+    uint8_t* out = code.writable().data();
+    size_t done = 0;
+    while (done < padded) {
+      const ssize_t r =
+          pread(fd, out + done, padded - done, off_t(file_code_offset + done));
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) return io_error(path, "read");
+      done += size_t(r);
+    }
+  }
+  laps.lap(&ArtifactLoadTimes::map_ns);
+
+  if (auto r = verify(*layout, engine->config, meta, {code.data(), padded});
+      !r.ok())
+    return std::move(r).error();
+  laps.lap(&ArtifactLoadTimes::verify_ns);
+
+  return build_module(engine, *layout, meta, std::move(code),
+                      std::move(mapping), laps);
+}
+
 }  // namespace
 
 bool is_artifact(std::span<const uint8_t> bytes) {
@@ -245,59 +305,17 @@ Result<std::shared_ptr<const CompiledModule>> deserialize_compiled_module_file(
   if (fstat(fd.fd, &st) != 0) return io_error(path, "stat");
   if (!S_ISREG(st.st_mode))
     return Error(ErrorKind::Io, "cannot map " + path + ": not a regular file");
-  const uint64_t file_size = uint64_t(st.st_size);
-
-  uint8_t head[kSectionTableEnd];
-  const size_t want = size_t(std::min<uint64_t>(file_size, sizeof head));
-  size_t got = 0;
-  while (got < want) {
-    const ssize_t r = pread(fd.fd, head + got, want - got, off_t(got));
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return io_error(path, "read");
-    if (r == 0) break;
-    got += size_t(r);
-  }
-  auto layout = read_layout({head, got}, file_size);
-  if (!layout.ok()) return std::move(layout).error();
-
-  // Everything before the code in one mapping, the code in another at its
-  // page-aligned offset. Where pages are larger than the format's
-  // alignment, or the file system forbids executing mapped files (noexec),
-  // the code is read into code memory instead.
-  const uint64_t code_offset = layout->code_offset();
-  auto meta_map = FileMapping::map(fd.fd, code_offset);
-  if (!meta_map.ok()) return std::move(meta_map).error();
-  auto mapping = std::make_shared<FileMapping>(std::move(meta_map).value());
-  const std::span<const uint8_t> meta = mapping->bytes();
-  CodeMemory code;
-  const uint64_t padded = file_size - code_offset;
-  if (padded != 0 && code_offset % host_page_size() == 0) {
-    auto mem = CodeMemory::map_file(fd.fd, code_offset, padded);
-    if (mem.ok()) code = std::move(mem).value();
-  }
-  if (padded != 0 && !code.data()) {
-    auto mem = CodeMemory::allocate(padded);
-    if (!mem.ok()) return std::move(mem).error();
-    code = std::move(mem).value();
-    uint8_t* out = code.writable().data();
-    size_t done = 0;
-    while (done < padded) {
-      const ssize_t r =
-          pread(fd.fd, out + done, padded - done, off_t(code_offset + done));
-      if (r < 0 && errno == EINTR) continue;
-      if (r <= 0) return io_error(path, "read");
-      done += size_t(r);
-    }
-  }
   laps.lap(&ArtifactLoadTimes::map_ns);
+  return load_from_file(engine, {fd.fd, 0, uint64_t(st.st_size), path}, laps);
+}
 
-  if (auto r = verify(*layout, engine->config, meta, {code.data(), padded});
-      !r.ok())
-    return std::move(r).error();
-  laps.lap(&ArtifactLoadTimes::verify_ns);
-
-  return build_module(engine, *layout, meta, std::move(code),
-                      std::move(mapping), laps);
+Result<std::shared_ptr<const CompiledModule>> deserialize_compiled_module_at(
+    const std::shared_ptr<EngineImpl>& engine, const ArtifactInFile& source,
+    ArtifactLoadTimes* times) {
+  if (source.offset % kCodeAlignment != 0)
+    fatal_invariant("artifact at an unaligned file offset");
+  Laps laps(times);
+  return load_from_file(engine, source, laps);
 }
 
 }  // namespace heron
