@@ -3,6 +3,7 @@
 
 #include <zstd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -12,7 +13,7 @@ namespace heron {
 namespace {
 
 constexpr uint8_t kMagic[8] = {0, 'h', 'e', 'r', 'o', 'n', 'C', '\n'};
-constexpr uint32_t kCompressionZstd = 1;
+constexpr uint8_t kRecordMagic[8] = {0, 'h', 'e', 'r', 'o', 'n', 'F', '\n'};
 // zstd's default level: compression costs a small fraction of compiling.
 constexpr int kZstdLevel = 3;
 
@@ -44,15 +45,27 @@ struct DCtxDeleter {
   void operator()(ZSTD_DCtx* d) const { ZSTD_freeDCtx(d); }
 };
 
+Error too_large(uint64_t blob_size) {
+  return Error(ErrorKind::Limit, "compiled module of " +
+                                     std::to_string(blob_size) +
+                                     " bytes is too large to cache");
+}
+
+void write_header(uint8_t* h, const CacheKey& key, EntryCompression compression,
+                  uint64_t blob_size, uint64_t payload_size) {
+  std::memcpy(h, kMagic, 8);
+  put_u32(h + 8, kEntryFormatVersion);
+  put_u32(h + 12, uint32_t(compression));
+  std::memcpy(h + 16, key.digest.data(), 32);
+  put_u64(h + 48, blob_size);
+  put_u64(h + 56, payload_size);
+}
+
 }  // namespace
 
 Result<std::vector<uint8_t>> encode_entry(const CacheKey& key,
                                           std::span<const uint8_t> blob) {
-  if (blob.size() > kMaxBlobBytes) {
-    return Error(ErrorKind::Limit, "compiled module of " +
-                                       std::to_string(blob.size()) +
-                                       " bytes is too large to cache");
-  }
+  if (blob.size() > kMaxBlobBytes) return too_large(blob.size());
   std::unique_ptr<ZSTD_CCtx, CCtxDeleter> cctx(ZSTD_createCCtx());
   if (!cctx) return Error(ErrorKind::Limit, "zstd: out of memory");
   ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, kZstdLevel);
@@ -69,45 +82,88 @@ Result<std::vector<uint8_t>> encode_entry(const CacheKey& key,
                                           ZSTD_getErrorName(payload));
   }
   entry.resize(kEntryHeaderSize + payload);
-  uint8_t* h = entry.data();
-  std::memcpy(h, kMagic, 8);
-  put_u32(h + 8, kEntryFormatVersion);
-  put_u32(h + 12, kCompressionZstd);
-  std::memcpy(h + 16, key.digest.data(), 32);
-  put_u64(h + 48, blob.size());
-  put_u64(h + 56, payload);
+  write_header(entry.data(), key, EntryCompression::Zstd, blob.size(), payload);
   return entry;
 }
 
-Result<std::vector<uint8_t>> decode_entry(const CacheKey& key,
-                                          std::span<const uint8_t> entry) {
-  if (entry.size() < kEntryHeaderSize) {
-    return corrupt("truncated header (" + std::to_string(entry.size()) +
+Result<std::vector<uint8_t>> encode_stored_entry_head(const CacheKey& key,
+                                                      uint64_t blob_size) {
+  if (blob_size > kMaxBlobBytes) return too_large(blob_size);
+  std::vector<uint8_t> head(kStoredBlobOffset, 0);
+  write_header(head.data(), key, EntryCompression::Stored, blob_size,
+               blob_size);
+  return head;
+}
+
+Result<EntryHead> read_entry_head(const CacheKey& key,
+                                  std::span<const uint8_t> head,
+                                  uint64_t file_size) {
+  if (head.size() < kEntryHeaderSize) {
+    return corrupt("truncated header (" + std::to_string(head.size()) +
                    " bytes)");
   }
-  const uint8_t* h = entry.data();
+  const uint8_t* h = head.data();
   if (std::memcmp(h, kMagic, 8) != 0) return corrupt("bad magic");
   if (uint32_t version = get_u32(h + 8); version != kEntryFormatVersion) {
     return corrupt("entry format version " + std::to_string(version) +
                    ", expected " + std::to_string(kEntryFormatVersion));
   }
-  if (uint32_t compression = get_u32(h + 12); compression != kCompressionZstd) {
+  EntryHead info;
+  const uint32_t compression = get_u32(h + 12);
+  if (compression == uint32_t(EntryCompression::Zstd)) {
+    info.compression = EntryCompression::Zstd;
+    info.payload_offset = kEntryHeaderSize;
+  } else if (compression == uint32_t(EntryCompression::Stored)) {
+    info.compression = EntryCompression::Stored;
+    info.payload_offset = kStoredBlobOffset;
+  } else {
     return corrupt("unknown compression " + std::to_string(compression));
   }
   if (std::memcmp(h + 16, key.digest.data(), 32) != 0) {
     return corrupt("key mismatch");
   }
-  const uint64_t blob_size = get_u64(h + 48);
-  const uint64_t payload_size = get_u64(h + 56);
-  if (blob_size > kMaxBlobBytes) {
-    return corrupt("blob size " + std::to_string(blob_size) + " too large");
+  info.blob_size = get_u64(h + 48);
+  info.payload_size = get_u64(h + 56);
+  if (info.blob_size > kMaxBlobBytes) {
+    return corrupt("blob size " + std::to_string(info.blob_size) +
+                   " too large");
   }
-  const uint64_t actual_payload = entry.size() - kEntryHeaderSize;
-  if (payload_size != actual_payload) {
+  if (info.compression == EntryCompression::Stored) {
+    if (info.payload_size != info.blob_size) {
+      return corrupt(
+          "size mismatch: stored blob of " + std::to_string(info.blob_size) +
+          " bytes in a payload of " + std::to_string(info.payload_size));
+    }
+    const size_t padding_end =
+        size_t(std::min<uint64_t>(head.size(), kStoredBlobOffset));
+    for (size_t i = kEntryHeaderSize; i < padding_end; i++) {
+      if (h[i] != 0) return corrupt("padding byte " + std::to_string(i));
+    }
+  }
+  const uint64_t actual_payload =
+      file_size < info.payload_offset ? 0 : file_size - info.payload_offset;
+  if (file_size < info.payload_offset || info.payload_size != actual_payload) {
+    const bool shorter =
+        file_size < info.payload_offset || actual_payload < info.payload_size;
     return corrupt(
-        (actual_payload < payload_size ? "truncated: " : "trailing bytes: ") +
-        std::string("header says ") + std::to_string(payload_size) +
+        (shorter ? "truncated: " : "trailing bytes: ") +
+        std::string("header says ") + std::to_string(info.payload_size) +
         " payload bytes, file has " + std::to_string(actual_payload));
+  }
+  return info;
+}
+
+Result<std::vector<uint8_t>> decode_entry(const CacheKey& key,
+                                          std::span<const uint8_t> entry) {
+  auto head = read_entry_head(
+      key,
+      entry.first(size_t(std::min<uint64_t>(entry.size(), kStoredBlobOffset))),
+      entry.size());
+  if (!head.ok()) return std::move(head).error();
+  const uint64_t blob_size = head->blob_size;
+  if (head->compression == EntryCompression::Stored) {
+    std::span<const uint8_t> blob = entry.subspan(head->payload_offset);
+    return std::vector<uint8_t>(blob.begin(), blob.end());
   }
   std::span<const uint8_t> payload = entry.subspan(kEntryHeaderSize);
 
@@ -152,6 +208,37 @@ Result<std::vector<uint8_t>> decode_entry(const CacheKey& key,
                    " bytes, expected " + std::to_string(blob_size));
   }
   return blob;
+}
+
+std::vector<uint8_t> encode_file_record(const CacheKey& record,
+                                        const CacheKey& module) {
+  std::vector<uint8_t> bytes(kFileRecordSize, 0);
+  std::memcpy(bytes.data(), kRecordMagic, 8);
+  put_u32(bytes.data() + 8, kEntryFormatVersion);
+  std::memcpy(bytes.data() + 16, record.digest.data(), 32);
+  std::memcpy(bytes.data() + 48, module.digest.data(), 32);
+  return bytes;
+}
+
+Result<CacheKey> decode_file_record(const CacheKey& record,
+                                    std::span<const uint8_t> bytes) {
+  if (bytes.size() != kFileRecordSize) {
+    return corrupt("file record of " + std::to_string(bytes.size()) +
+                   " bytes, expected " + std::to_string(kFileRecordSize));
+  }
+  const uint8_t* b = bytes.data();
+  if (std::memcmp(b, kRecordMagic, 8) != 0) return corrupt("bad magic");
+  if (uint32_t version = get_u32(b + 8); version != kEntryFormatVersion) {
+    return corrupt("entry format version " + std::to_string(version) +
+                   ", expected " + std::to_string(kEntryFormatVersion));
+  }
+  if (get_u32(b + 12) != 0) return corrupt("reserved field not zero");
+  if (std::memcmp(b + 16, record.digest.data(), 32) != 0) {
+    return corrupt("key mismatch");
+  }
+  CacheKey module;
+  std::memcpy(module.digest.data(), b + 48, 32);
+  return module;
 }
 
 }  // namespace heron

@@ -133,4 +133,15 @@ CacheKey module_cache_key(const api::Config& config,
                    x64::host_cpu_features().feature_bits(), module_bytes);
 }
 
+CacheKey file_record_key(const api::Config& config, const FileIdentity& file) {
+  static constexpr char kPrefix[] = "heron file identity";
+  std::vector<uint8_t> bytes(kPrefix, kPrefix + sizeof kPrefix);
+  for (uint64_t v : {file.device, file.inode, file.size,
+                     uint64_t(file.mtime_sec), uint64_t(file.mtime_nsec),
+                     uint64_t(file.ctime_sec), uint64_t(file.ctime_nsec)}) {
+    for (int i = 0; i < 8; i++) bytes.push_back(uint8_t(v >> (8 * i)));
+  }
+  return module_cache_key(config, bytes);
+}
+
 }  // namespace heron

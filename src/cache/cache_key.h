@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "cache/file_identity.h"
 #include "cache/sha256.h"
 #include "heron/config.h"
 
@@ -50,5 +51,10 @@ std::vector<uint8_t> encode_compile_settings(const api::Config& config);
 // uses.
 CacheKey module_cache_key(const api::Config& config,
                           std::span<const uint8_t> module_bytes);
+
+// The name of a module file's record (file_identity.h): the same inputs as
+// module_cache_key's, with the file's identity in place of its bytes (and
+// a prefix no module's bytes have: every cached module starts "\0asm").
+CacheKey file_record_key(const api::Config& config, const FileIdentity& file);
 
 }  // namespace heron

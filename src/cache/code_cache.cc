@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <utility>
 
 #include "cache/cache_entry.h"
 
@@ -21,6 +22,7 @@ namespace heron {
 namespace {
 
 constexpr const char* kEntrySuffix = ".hc";
+constexpr const char* kRecordSuffix = ".hf";
 constexpr const char* kTempPrefix = ".tmp-";
 // A temporary file this old belongs to a process that died mid-write: no
 // healthy put takes minutes between creating and renaming it.
@@ -46,10 +48,10 @@ bool is_shard_name(std::string_view name) {
   return name.size() == 2 && is_lower_hex(name);
 }
 
-// "<64 hex>.hc" whose first two digits are the shard's.
-bool is_entry_name(std::string_view name, std::string_view shard) {
-  const size_t suffix = std::strlen(kEntrySuffix);
-  return name.size() == 64 + suffix && name.substr(64) == kEntrySuffix &&
+// "<64 hex><suffix>" whose first two digits are the shard's.
+bool is_key_name(std::string_view name, std::string_view shard,
+                 std::string_view suffix) {
+  return name.size() == 64 + suffix.size() && name.substr(64) == suffix &&
          is_lower_hex(name.substr(0, 64)) && name.substr(0, 2) == shard;
 }
 
@@ -145,6 +147,7 @@ struct CodeCache::EntryFile {
   std::string path;
   uint64_t size = 0;
   timespec mtime{};
+  bool record = false;  // a module file's record (.hf), not a module
 };
 
 Result<std::string> default_cache_directory(const char* xdg_cache_home,
@@ -180,6 +183,7 @@ Result<CodeCache> CodeCache::open(CacheOptions options) {
   cache.directory_ = options.directory;
   cache.root_ = options.directory + "/v" + std::to_string(kEntryFormatVersion);
   cache.max_bytes_ = options.max_bytes;
+  cache.stored_blob_threshold_ = options.stored_blob_threshold;
   cache.warning_ = std::move(options.warning);
 
   if (options.create) {
@@ -212,51 +216,106 @@ std::string CodeCache::entry_path(const CacheKey& key) const {
   return root_ + "/" + hex.substr(0, 2) + "/" + hex + kEntrySuffix;
 }
 
+std::string CodeCache::record_path(const CacheKey& record) const {
+  const std::string hex = record.hex();
+  return root_ + "/" + hex.substr(0, 2) + "/" + hex + kRecordSuffix;
+}
+
 void CodeCache::warn(const std::string& message) const {
   if (warning_) warning_(message);
 }
 
-std::optional<std::vector<uint8_t>> CodeCache::get(const CacheKey& key) const {
-  const std::string path = entry_path(key);
-  // O_NONBLOCK: a FIFO planted under an entry's name must not hang us.
+CachedBlob::CachedBlob(CachedBlob&& other) noexcept
+    : bytes_(std::move(other.bytes_)),
+      fd_(std::exchange(other.fd_, -1)),
+      offset_(other.offset_),
+      size_(other.size_),
+      path_(std::move(other.path_)) {}
+
+CachedBlob::~CachedBlob() {
+  if (fd_ >= 0) close(fd_);
+}
+
+// Opens a file of the cache for reading: a regular file, never following a
+// symbolic link (removed: put never writes one) and never blocking on a
+// FIFO planted under the name. A missing file is -1 quietly; anything else
+// wrong is warned about.
+int CodeCache::open_file(const std::string& path, const char* what,
+                         struct stat& st) const {
   FdCloser file{
       ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)};
   if (file.fd < 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
+    if (errno == ENOENT || errno == ENOTDIR) return -1;
     if (errno == ELOOP) {
-      // A symbolic link is never something put() wrote.
-      warn("cache entry " + path + " is a symbolic link; removed");
+      warn(std::string(what) + " " + path + " is a symbolic link; removed");
       unlink(path.c_str());
     } else {
-      warn("cannot read cache entry " + path + ": " + errno_text(errno));
+      warn(std::string("cannot read ") + what + " " + path + ": " +
+           errno_text(errno));
     }
-    return std::nullopt;
+    return -1;
   }
-  struct stat st {};
   if (fstat(file.fd, &st) != 0) {
-    warn("cannot read cache entry " + path + ": " + errno_text(errno));
-    return std::nullopt;
+    warn(std::string("cannot read ") + what + " " + path + ": " +
+         errno_text(errno));
+    return -1;
   }
   if (!S_ISREG(st.st_mode)) {
-    warn("cache entry " + path + " is not a regular file; ignored");
-    return std::nullopt;
+    warn(std::string(what) + " " + path + " is not a regular file; ignored");
+    return -1;
   }
+  return std::exchange(file.fd, -1);
+}
+
+// Reports a corrupt file and removes it, only if the name still refers to
+// the file read (`st`): another process may have renamed a good one over
+// it meanwhile.
+void CodeCache::drop_file(const std::string& path, const char* what,
+                          const struct stat& st,
+                          const std::string& reason) const {
+  warn(std::string(what) + " " + path + " is corrupt (" + reason +
+       "); removed");
+  struct stat now {};
+  if (lstat(path.c_str(), &now) == 0 && now.st_ino == st.st_ino &&
+      now.st_dev == st.st_dev) {
+    unlink(path.c_str());
+  }
+}
+
+std::optional<CachedBlob> CodeCache::get(const CacheKey& key) const {
+  const std::string path = entry_path(key);
+  struct stat st {};
+  FdCloser file{open_file(path, "cache entry", st)};
+  if (file.fd < 0) return std::nullopt;
   auto drop = [&](const std::string& reason) {
-    warn("cache entry " + path + " is corrupt (" + reason + "); removed");
-    // Only if the name still refers to the file we read: another process
-    // may have renamed a good entry over it meanwhile.
-    struct stat now {};
-    if (lstat(path.c_str(), &now) == 0 && now.st_ino == st.st_ino &&
-        now.st_dev == st.st_dev) {
-      unlink(path.c_str());
-    }
+    drop_file(path, "cache entry", st, reason);
   };
-  const uint64_t limit = kEntryHeaderSize + kMaxBlobBytes + kMaxBlobBytes / 64;
-  if (uint64_t(st.st_size) > limit) {
-    drop("file of " + std::to_string(st.st_size) + " bytes is too large");
+  const uint64_t file_size = uint64_t(st.st_size);
+  const uint64_t limit = kStoredBlobOffset + kMaxBlobBytes;
+  if (file_size > limit) {
+    drop("file of " + std::to_string(file_size) + " bytes is too large");
     return std::nullopt;
   }
-  auto bytes = read_all(file.fd, uint64_t(st.st_size));
+  auto head_bytes =
+      read_all(file.fd, std::min<uint64_t>(file_size, kStoredBlobOffset));
+  if (!head_bytes.ok()) {
+    warn("cannot read cache entry " + path + ": " + head_bytes.error().message);
+    return std::nullopt;
+  }
+  auto head = read_entry_head(key, *head_bytes, file_size);
+  if (!head.ok()) {
+    drop(head.error().message);
+    return std::nullopt;
+  }
+  // A hit makes the entry the most recently used. Failing (read-only file
+  // system) only makes eviction less accurate.
+  auto touch = [&] { futimens(file.fd, nullptr); };
+  if (head->compression == EntryCompression::Stored) {
+    touch();
+    return CachedBlob(std::exchange(file.fd, -1), head->payload_offset,
+                      head->payload_size, path);
+  }
+  auto bytes = read_all(file.fd, file_size);
   if (!bytes.ok()) {
     warn("cannot read cache entry " + path + ": " + bytes.error().message);
     return std::nullopt;
@@ -270,19 +329,57 @@ std::optional<std::vector<uint8_t>> CodeCache::get(const CacheKey& key) const {
     }
     return std::nullopt;
   }
-  // A hit makes the entry the most recently used. Failing (read-only file
-  // system) only makes eviction less accurate.
-  futimens(file.fd, nullptr);
-  return std::move(blob).value();
+  touch();
+  return CachedBlob(std::move(blob).value());
+}
+
+std::optional<std::vector<uint8_t>> CodeCache::get_bytes(
+    const CacheKey& key) const {
+  std::optional<CachedBlob> blob = get(key);
+  if (!blob) return std::nullopt;
+  if (!blob->in_file()) return std::move(blob->bytes());
+  std::vector<uint8_t> bytes(blob->size());
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = pread(blob->fd(), bytes.data() + done, bytes.size() - done,
+                      off_t(blob->offset() + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      warn("cannot read cache entry " + blob->path() + ": " +
+           (n < 0 ? errno_text(errno) : std::string("truncated")));
+      return std::nullopt;
+    }
+    done += size_t(n);
+  }
+  return bytes;
 }
 
 Result<void> CodeCache::put(const CacheKey& key,
                             std::span<const uint8_t> blob) const {
-  auto entry = encode_entry(key, blob);
-  if (!entry.ok()) return std::move(entry).error();
-  if (entry->size() > max_bytes_) return {};
+  // The entry is `head` then `tail`: a whole compressed entry, or a stored
+  // blob's header and the blob itself (not copied).
+  std::vector<uint8_t> head;
+  std::span<const uint8_t> tail;
+  if (blob.size() >= stored_blob_threshold_) {
+    auto encoded = encode_stored_entry_head(key, blob.size());
+    if (!encoded.ok()) return std::move(encoded).error();
+    head = std::move(encoded).value();
+    tail = blob;
+  } else {
+    auto encoded = encode_entry(key, blob);
+    if (!encoded.ok()) return std::move(encoded).error();
+    head = std::move(encoded).value();
+  }
+  const uint64_t entry_size = head.size() + tail.size();
+  if (entry_size > max_bytes_) return {};
 
-  const std::string path = entry_path(key);
+  return write_entry(entry_path(key), head, tail);
+}
+
+Result<void> CodeCache::write_entry(const std::string& path,
+                                    std::span<const uint8_t> head,
+                                    std::span<const uint8_t> tail) const {
+  const uint64_t entry_size = head.size() + tail.size();
   const std::string shard = path.substr(0, path.rfind('/'));
   for (int attempt = 0;; attempt++) {
     if (mkdir(shard.c_str(), 0700) != 0 && errno != EEXIST) {
@@ -301,7 +398,8 @@ Result<void> CodeCache::put(const CacheKey& key,
       }
       return io_error("cannot create " + temp, errno);
     }
-    auto written = write_all(file.fd, *entry);
+    auto written = write_all(file.fd, head);
+    if (written.ok()) written = write_all(file.fd, tail);
     int close_status = close(file.fd);
     int close_errno = errno;
     file.fd = -1;
@@ -321,9 +419,35 @@ Result<void> CodeCache::put(const CacheKey& key,
     break;
   }
   const uint64_t unscanned =
-      unscanned_bytes_->fetch_add(entry->size()) + entry->size();
+      unscanned_bytes_->fetch_add(entry_size) + entry_size;
   if (unscanned <= max_bytes_ / 16 && !scan_is_due()) return {};
   return evict();
+}
+
+std::optional<CacheKey> CodeCache::lookup_file(const CacheKey& record) const {
+  const std::string path = record_path(record);
+  struct stat st {};
+  FdCloser file{open_file(path, "cache record", st)};
+  if (file.fd < 0) return std::nullopt;
+  // One byte more than a record: a longer file is corrupt too.
+  auto bytes = read_all(file.fd, kFileRecordSize + 1);
+  if (!bytes.ok()) {
+    warn("cannot read cache record " + path + ": " + bytes.error().message);
+    return std::nullopt;
+  }
+  auto module = decode_file_record(record, *bytes);
+  if (!module.ok()) {
+    drop_file(path, "cache record", st, module.error().message);
+    return std::nullopt;
+  }
+  futimens(file.fd, nullptr);
+  return *module;
+}
+
+Result<void> CodeCache::remember_file(const CacheKey& record,
+                                      const CacheKey& module) const {
+  const std::vector<uint8_t> bytes = encode_file_record(record, module);
+  return write_entry(record_path(record), bytes, {});
 }
 
 bool CodeCache::scan_is_due() const {
@@ -362,7 +486,9 @@ Result<std::vector<CodeCache::EntryFile>> CodeCache::scan(
     }
     while (dirent* file = readdir(shard.get())) {
       const std::string_view name = file->d_name;
-      const bool entry = is_entry_name(name, shard_name);
+      const bool module = is_key_name(name, shard_name, kEntrySuffix);
+      const bool record = is_key_name(name, shard_name, kRecordSuffix);
+      const bool entry = module || record;
       if (!entry && !is_temp_name(name)) continue;
       struct stat st {};
       if (fstatat(shard_fd, file->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -372,7 +498,7 @@ Result<std::vector<CodeCache::EntryFile>> CodeCache::scan(
       if (entry) {
         entries.push_back(EntryFile{
             root_ + "/" + std::string(shard_name) + "/" + std::string(name),
-            uint64_t(st.st_size), st.st_mtim});
+            uint64_t(st.st_size), st.st_mtim, record});
       } else if (remove_stale_temps &&
                  older_than(st.st_mtim, kStaleTempSeconds)) {
         unlinkat(shard_fd, file->d_name, 0);
@@ -425,8 +551,10 @@ Result<CacheStats> CodeCache::stats() const {
   stats.exists = stat(root_.c_str(), &st) == 0;
   auto entries = scan(/*remove_stale_temps=*/false);
   if (!entries.ok()) return std::move(entries).error();
-  stats.entries = entries->size();
-  for (const EntryFile& e : *entries) stats.bytes += e.size;
+  for (const EntryFile& e : *entries) {
+    if (!e.record) stats.entries++;
+    stats.bytes += e.size;
+  }
   return stats;
 }
 
@@ -439,7 +567,7 @@ Result<ClearResult> CodeCache::clear() const {
       if (errno == ENOENT) continue;
       return io_error("cannot remove cache entry " + e.path, errno);
     }
-    result.entries++;
+    if (!e.record) result.entries++;
     result.bytes += e.size;
   }
   return result;

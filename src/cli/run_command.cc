@@ -42,6 +42,7 @@
 #include "cli/watchdog.h"
 #include "heron/heron.h"
 #include "heron/wasi.h"
+#include "runtime/module_cache.h"
 
 namespace heron::cli {
 namespace {
@@ -246,17 +247,34 @@ int run_run(const RunOptions& options) {
     timings.add("load/link", times.link_ns);
     timings.mark("(load, other)");
   } else {
-    input = read_module_input(options.file);
-    if (!input) return kExitFailure;
-    timings.mark("read");
-    Result<api::Module> compiled =
-        api::Module::from_bytes(engine, input->binary);
-    if (!compiled.ok()) {
-      print_module_error(options.file, *input, compiled.error());
-      return kExitFailure;
+    // Through the cache, a file recorded before is loaded without reading
+    // it (runtime/module_cache.h).
+    const std::optional<FileIdentity> identity =
+        module_file_identity(engine.shared_impl(), options.file);
+    if (identity) {
+      if (auto cached = load_module_by_file(engine.shared_impl(), *identity)) {
+        module.emplace(std::move(cached));
+        input.emplace();  // no module bytes to quote in messages
+        timings.mark("load (cached)");
+      }
     }
-    module.emplace(std::move(compiled).value());
-    timings.mark("compile/link");
+    if (!module) {
+      input = read_module_input(options.file);
+      if (!input) return kExitFailure;
+      timings.mark("read");
+      Result<api::Module> compiled =
+          api::Module::from_bytes(engine, input->binary);
+      if (!compiled.ok()) {
+        print_module_error(options.file, *input, compiled.error());
+        return kExitFailure;
+      }
+      module.emplace(std::move(compiled).value());
+      timings.mark("compile/link");
+      if (identity) {
+        remember_module_file(engine.shared_impl(), options.file, *identity,
+                             input->binary);
+      }
+    }
   }
 
   api::Store store(engine);

@@ -3,9 +3,6 @@
 
 #include <algorithm>
 
-#include "artifact/artifact.h"
-#include "cache/cache_key.h"
-#include "cache/code_cache.h"
 #include "format/decoder.h"
 #include "isa/x64/compile.h"
 #include "opt/passes.h"
@@ -225,9 +222,6 @@ void announce_module_code(const CompiledModule& cm) {
   if (cm.engine->config.debugger_support) GdbJit::add_module(cm);
 }
 
-namespace {
-
-// The whole pipeline, without the cache.
 Result<std::shared_ptr<const CompiledModule>> compile_module_uncached(
     const std::shared_ptr<EngineImpl>& engine, std::vector<uint8_t> bytes) {
   auto cm = std::make_shared<CompiledModule>();
@@ -255,47 +249,6 @@ Result<std::shared_ptr<const CompiledModule>> compile_module_uncached(
     announce_module_code(*cm);
   }
   return std::shared_ptr<const CompiledModule>(std::move(cm));
-}
-
-void warn(const EngineImpl& engine, const std::string& message) {
-  if (engine.config.cache_warning) engine.config.cache_warning(message);
-}
-
-}  // namespace
-
-// With the cache, a module is looked up by its key (module_cache_key: the
-// compiler build, the settings that change code, the CPU features, the
-// bytes) and loaded without compiling on a hit; a miss compiles and stores
-// the artifact. An entry that exists but does not load (the cache verified
-// its checksum, so this means an artifact this build refuses) is warned
-// about and replaced; nothing about the cache ever fails a compile.
-Result<std::shared_ptr<const CompiledModule>> compile_module(
-    const std::shared_ptr<EngineImpl>& engine, std::vector<uint8_t> bytes) {
-  const CodeCache* cache = engine->code_cache();
-  if (!cache) return compile_module_uncached(engine, std::move(bytes));
-  const CacheKey key = module_cache_key(engine->config, bytes);
-  if (std::optional<std::vector<uint8_t>> blob = cache->get(key)) {
-    auto loaded = deserialize_compiled_module(engine, std::move(*blob));
-    if (loaded.ok()) {
-      engine->cache_hits.fetch_add(1, std::memory_order_relaxed);
-      return loaded;
-    }
-    warn(*engine, "cached module not loadable, compiling again: " +
-                      loaded.error().message);
-  }
-  engine->cache_misses.fetch_add(1, std::memory_order_relaxed);
-  auto compiled = compile_module_uncached(engine, std::move(bytes));
-  if (!compiled.ok()) return compiled;
-  auto artifact = serialize_compiled_module(**compiled);
-  if (!artifact.ok()) {
-    // Code that refers to embedder objects by address cannot be reused.
-    if (artifact.error().kind != ErrorKind::Unsupported)
-      warn(*engine, "module not cached: " + artifact.error().message);
-    return compiled;
-  }
-  if (auto stored = cache->put(key, *artifact); !stored.ok())
-    warn(*engine, "module not cached: " + stored.error().message);
-  return compiled;
 }
 
 }  // namespace heron

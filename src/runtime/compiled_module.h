@@ -112,7 +112,12 @@ struct CompiledModule {
 TranslateOptions module_translate_options(const api::Config& config);
 x64::CompileOptions module_compile_options();
 
+// The whole pipeline from the module's bytes, through the engine's code
+// cache when it has one (module_cache.h).
 Result<std::shared_ptr<const CompiledModule>> compile_module(
+    const std::shared_ptr<EngineImpl>& engine, std::vector<uint8_t> bytes);
+// The same without the cache.
+Result<std::shared_ptr<const CompiledModule>> compile_module_uncached(
     const std::shared_ptr<EngineImpl>& engine, std::vector<uint8_t> bytes);
 
 // Everything but the code, from cm.module (decoded; validated by whoever

@@ -8,6 +8,7 @@
 #include "heron/module.h"
 #include "heron/store.h"
 #include "runtime/instantiate.h"
+#include "runtime/module_cache.h"
 #include "runtime/store_impl.h"
 #include "text/script.h"
 
@@ -29,17 +30,34 @@ Result<Module> Module::from_text(const Engine& engine, std::string_view wat) {
 
 Result<Module> Module::from_file(const Engine& engine,
                                  const std::string& path) {
+  // Through the cache, a file recorded before is loaded without reading it
+  // (runtime/module_cache.h).
+  const std::optional<FileIdentity> identity =
+      module_file_identity(engine.shared_impl(), path);
+  if (identity) {
+    if (auto cached = load_module_by_file(engine.shared_impl(), *identity))
+      return Module(std::move(cached));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error(ErrorKind::Io, "cannot open " + path);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
                              std::istreambuf_iterator<char>());
   if (in.bad()) return Error(ErrorKind::Io, "cannot read " + path);
   static constexpr uint8_t kMagic[4] = {0, 'a', 's', 'm'};
-  if (bytes.size() >= 4 && std::equal(kMagic, kMagic + 4, bytes.begin()))
-    return from_bytes(engine, bytes);
-  return from_text(engine,
-                   std::string_view(reinterpret_cast<const char*>(bytes.data()),
-                                    bytes.size()));
+  const bool binary =
+      bytes.size() >= 4 && std::equal(kMagic, kMagic + 4, bytes.begin());
+  if (!binary) {
+    auto encoded = text::parse_wat_module(
+        std::string_view(reinterpret_cast<const char*>(bytes.data()),
+                         bytes.size()),
+        engine.config().features);
+    if (!encoded.ok()) return std::move(encoded).error();
+    bytes = std::move(encoded).value();
+  }
+  auto module = from_bytes(engine, bytes);
+  if (module.ok() && identity)
+    remember_module_file(engine.shared_impl(), path, *identity, bytes);
+  return module;
 }
 
 const std::vector<ImportType>& Module::imports() const {

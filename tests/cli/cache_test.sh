@@ -23,14 +23,14 @@ hex64c=cd$(printf 'c%.0s' {1..62})
 # not entries.
 make_cache() {
   local dir=$1
-  mkdir -p "$dir/v1/ab" "$dir/v1/cd" "$dir/v1/zz"
-  head -c 100 /dev/zero >"$dir/v1/ab/$hex64a.hc"
-  head -c 50 /dev/zero >"$dir/v1/cd/$hex64c.hc"
+  mkdir -p "$dir/v2/ab" "$dir/v2/cd" "$dir/v2/zz"
+  head -c 100 /dev/zero >"$dir/v2/ab/$hex64a.hc"
+  head -c 50 /dev/zero >"$dir/v2/cd/$hex64c.hc"
   echo keep >"$dir/notes.txt"
-  echo keep >"$dir/v1/ab/notes.txt"
-  echo keep >"$dir/v1/zz/$hex64a.hc"        # not a shard name
-  echo keep >"$dir/v1/cd/$hex64a.hc"        # in the wrong shard
-  echo keep >"$dir/v1/ab/$hex64a.hc.orig"
+  echo keep >"$dir/v2/ab/notes.txt"
+  echo keep >"$dir/v2/zz/$hex64a.hc"        # not a shard name
+  echo keep >"$dir/v2/cd/$hex64a.hc"        # in the wrong shard
+  echo keep >"$dir/v2/ab/$hex64a.hc.orig"
 }
 
 # help
@@ -57,11 +57,11 @@ limit: 1073741824 bytes (1.0 GiB)"
 run 0 "$heron" cache clear --cache-dir "$work/c1"
 [[ $out == "removed 2 entries (150 bytes) from $work/c1" ]] ||
   fail "clear printed '$out'"
-for f in notes.txt v1/ab/notes.txt "v1/zz/$hex64a.hc" "v1/cd/$hex64a.hc" \
-  "v1/ab/$hex64a.hc.orig"; do
+for f in notes.txt v2/ab/notes.txt "v2/zz/$hex64a.hc" "v2/cd/$hex64a.hc" \
+  "v2/ab/$hex64a.hc.orig"; do
   [[ -f $work/c1/$f ]] || fail "clear removed a file that is no entry: $f"
 done
-[[ ! -e $work/c1/v1/ab/$hex64a.hc ]] || fail "clear left an entry"
+[[ ! -e $work/c1/v2/ab/$hex64a.hc ]] || fail "clear left an entry"
 run 0 "$heron" cache stats --cache-dir "$work/c1"
 [[ $out == *"entries: 0"* && $out == *"size: 0 bytes"* ]] ||
   fail "stats after clear: '$out'"
@@ -76,7 +76,7 @@ run 0 env XDG_CACHE_HOME="$work/xdg" HOME="$work/home" "$heron" cache stats
 [[ $out == *"directory: $work/xdg/heron"$'\n'"entries: 2"* ]] ||
   fail "XDG_CACHE_HOME not used: '$out'"
 make_cache "$work/home/.cache/heron"
-head -c 10 /dev/zero >"$work/home/.cache/heron/v1/ab/ab$(printf 'b%.0s' {1..62}).hc"
+head -c 10 /dev/zero >"$work/home/.cache/heron/v2/ab/ab$(printf 'b%.0s' {1..62}).hc"
 run 0 env -u XDG_CACHE_HOME HOME="$work/home" "$heron" cache stats
 [[ $out == *"directory: $work/home/.cache/heron"$'\n'"entries: 3"* ]] ||
   fail "HOME/.cache not used: '$out'"
@@ -99,7 +99,7 @@ echo file >"$work/a-file"
 for action in stats clear; do
   run 1 "$heron" cache $action --cache-dir "$work/a-file"
   [[ -z $out && $(lines "$err") -eq 1 ]] || fail "$action on a file: '$out' '$err'"
-  [[ $err == "heron: error: cache directory $work/a-file/v1: Not a directory" ]] ||
+  [[ $err == "heron: error: cache directory $work/a-file/v2: Not a directory" ]] ||
     fail "$action on a file: '$err'"
   run 1 env -u XDG_CACHE_HOME -u HOME "$heron" cache $action
   [[ $err == "heron: error: no cache directory: neither XDG_CACHE_HOME nor HOME is set" ]] ||
@@ -107,18 +107,19 @@ for action in stats clear; do
 done
 if [[ $(id -u) -ne 0 ]]; then
   make_cache "$work/locked"
-  chmod 000 "$work/locked/v1"
+  chmod 000 "$work/locked/v2"
   run 1 "$heron" cache stats --cache-dir "$work/locked"
-  [[ $err == "heron: error: cannot read cache directory $work/locked/v1: Permission denied" ]] ||
+  [[ $err == "heron: error: cannot read cache directory $work/locked/v2: Permission denied" ]] ||
     fail "unreadable directory: '$err'"
-  chmod 700 "$work/locked/v1"
+  chmod 700 "$work/locked/v2"
 else
   echo "note: running as root: the unreadable-directory case is not testable"
 fi
 
 # `heron run` uses the cache by default: the first run stores the module,
-# the next loads it (same output), --no-cache neither reads nor writes, and
-# a damaged entry is one warning, then compiled again and replaced.
+# the next loads it (same output), --no-cache neither reads nor writes, a
+# damaged entry is one warning, then compiled again and replaced, and a
+# settled file is found again by its identity.
 cat >"$work/fac.wat" <<'WAT'
 (module (func (export "fac") (param i64) (result i64)
   (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 1))
@@ -129,12 +130,12 @@ rundir=$work/runcache
 rm -rf "$rundir"
 run 0 "$heron" run --cache-dir "$rundir" "$work/fac.wat" --invoke fac 20
 [[ $out == 2432902008176640000 && -z $err ]] || fail "first run: '$out' '$err'"
-entry=$(find "$rundir/v1" -name '*.hc')
+entry=$(find "$rundir/v2" -name '*.hc')
 [[ $(lines "$entry") -eq 1 ]] || fail "run stored $(lines "$entry") entries"
 run 0 "$heron" run --cache-dir "$rundir" "$work/fac.wat" --invoke fac 20
 [[ $out == 2432902008176640000 && -z $err ]] || fail "cached run: '$out' '$err'"
 run 0 "$heron" run --cache-dir "$rundir" -O0 "$work/fac.wat" --invoke fac 5
-[[ $(find "$rundir/v1" -name '*.hc' | wc -l) -eq 2 ]] || fail "-O0 shares an entry"
+[[ $(find "$rundir/v2" -name '*.hc' | wc -l) -eq 2 ]] || fail "-O0 shares an entry"
 rm -rf "$work/nocache"
 run 0 "$heron" run --no-cache --cache-dir "$work/nocache" "$work/fac.wat" --invoke fac 3
 [[ ! -e $work/nocache ]] || fail "--no-cache created the cache directory"
@@ -145,6 +146,22 @@ run 0 "$heron" run --cache-dir "$rundir" "$work/fac.wat" --invoke fac 20
   fail "damaged entry: want one warning, got '$err'"
 run 0 "$heron" run --cache-dir "$rundir" "$work/fac.wat" --invoke fac 20
 [[ -z $err ]] || fail "entry not replaced: '$err'"
+
+# Once the file has settled (no change for more than two seconds), a run
+# records its identity and the next run loads the module by it, without
+# reading the file; changing the file (same size) compiles it again.
+sleep 3
+run 0 "$heron" run --cache-dir "$rundir" --timings "$work/fac.wat" --invoke fac 20
+[[ $err == *"timings: read "* ]] || fail "settled file not read: '$err'"
+[[ $(find "$rundir/v2" -name '*.hf' | wc -l) -eq 1 ]] || fail "no file record"
+run 0 "$heron" run --cache-dir "$rundir" --timings "$work/fac.wat" --invoke fac 20
+[[ $out == 2432902008176640000 ]] || fail "run by file record: '$out'"
+[[ $err == *"timings: load (cached) "* && $err != *"timings: read "* ]] ||
+  fail "file record not used: '$err'"
+sed -i 's/(then (i64.const 1))/(then (i64.const 2))/' "$work/fac.wat"
+run 0 "$heron" run --cache-dir "$rundir" --timings "$work/fac.wat" --invoke fac 20
+[[ $out == 4865804016353280000 ]] || fail "changed file: '$out'"
+[[ $err == *"timings: read "* ]] || fail "changed file not read: '$err'"
 
 if [[ $failures -ne 0 ]]; then
   echo "$failures failure(s)"

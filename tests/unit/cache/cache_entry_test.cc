@@ -3,6 +3,7 @@
 // bytes) is recognized instead of returning a blob.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -103,8 +104,11 @@ TEST(CacheEntry, SpecificReasons) {
   bad[0] = 'X';
   EXPECT_EQ(reason(bad), "bad magic");
   bad = *entry;
-  bad[8] = 2;
-  EXPECT_EQ(reason(bad), "entry format version 2, expected 1");
+  bad[8] = 1;
+  EXPECT_EQ(reason(bad), "entry format version 1, expected 2");
+  bad = *entry;
+  bad[12] = 3;
+  EXPECT_EQ(reason(bad), "unknown compression 3");
   bad = *entry;
   bad[48] ^= 1;  // blob size
   EXPECT_EQ(reason(bad).rfind("size mismatch", 0), 0u) << reason(bad);
@@ -142,6 +146,62 @@ TEST(CacheEntry, ForeignBytesAreRejected) {
   std::vector<uint8_t> no_checksum = *entry;
   no_checksum[kEntryHeaderSize + 4] &= uint8_t(~0x04);
   EXPECT_FALSE(decode_entry(key, no_checksum).ok());
+}
+
+// A stored entry: the header, zeros to the page boundary, the blob as it
+// is. Every header byte and every padding byte is checked, and every
+// length but the right one is refused.
+TEST(CacheEntry, StoredRoundTripAndDamage) {
+  const CacheKey key = key_of("k");
+  const std::vector<uint8_t> blob = random_blob(3000, 8);
+  auto head = encode_stored_entry_head(key, blob.size());
+  ASSERT_TRUE(head.ok());
+  ASSERT_EQ(head->size(), kStoredBlobOffset);
+  std::vector<uint8_t> entry = *head;
+  entry.insert(entry.end(), blob.begin(), blob.end());
+  auto info = read_entry_head(key, *head, entry.size());
+  ASSERT_TRUE(info.ok()) << info.error().message;
+  EXPECT_EQ(info->compression, EntryCompression::Stored);
+  EXPECT_EQ(info->payload_offset, kStoredBlobOffset);
+  EXPECT_EQ(info->payload_size, blob.size());
+  auto back = decode_entry(key, entry);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, blob);
+
+  for (size_t i = 0; i < kStoredBlobOffset; i++) {
+    std::vector<uint8_t> bad = *head;
+    bad[i] ^= 0x01;
+    EXPECT_FALSE(read_entry_head(key, bad, entry.size()).ok()) << "byte " << i;
+  }
+  for (uint64_t size = 0; size < entry.size() + 10; size += 7) {
+    if (size == entry.size()) continue;
+    EXPECT_FALSE(read_entry_head(key,
+                                 std::span(*head).first(
+                                     std::min<size_t>(size, kStoredBlobOffset)),
+                                 size)
+                     .ok())
+        << "size " << size;
+  }
+  EXPECT_FALSE(read_entry_head(key_of("other"), *head, entry.size()).ok());
+}
+
+TEST(CacheEntry, FileRecords) {
+  const CacheKey record = key_of("r"), module = key_of("m");
+  const std::vector<uint8_t> bytes = encode_file_record(record, module);
+  ASSERT_EQ(bytes.size(), kFileRecordSize);
+  auto back = decode_file_record(record, bytes);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, module);
+  EXPECT_EQ(decode_file_record(key_of("x"), bytes).error().message,
+            "key mismatch");
+  for (size_t i = 0; i < 48; i++) {
+    std::vector<uint8_t> bad = bytes;
+    bad[i] ^= 0x80;
+    EXPECT_FALSE(decode_file_record(record, bad).ok()) << "byte " << i;
+  }
+  for (size_t n = 0; n < kFileRecordSize; n++) {
+    EXPECT_FALSE(decode_file_record(record, std::span(bytes).first(n)).ok());
+  }
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
 // `heron` runs do: writers put the same keys and different keys, readers
 // read, eviction deletes under everyone's feet (a small limit). Every read
 // must return exactly the blob of its key or a miss, never garbage, never a
-// warning (no reader may see a partial file).
+// warning (no reader may see a partial file), for compressed and for stored
+// entries alike.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kKeys = 12;
+constexpr uint64_t kStoredFrom = 12000;
 
 CacheKey key_of(int i) {
   Sha256 h;
@@ -44,6 +46,9 @@ int worker(const std::string& dir, int id, int iterations, int* hits) {
   options.directory = dir;
   // Room for about a third of the keys: puts keep evicting.
   options.max_bytes = 40000;
+  // The larger half of the blobs are stored uncompressed (read back
+  // through the entry's descriptor), the others compressed.
+  options.stored_blob_threshold = kStoredFrom;
   int bad = 0;
   options.warning = [&](std::string_view w) {
     fprintf(stderr, "worker %d: warning: %.*s\n", id, int(w.size()), w.data());
@@ -64,7 +69,7 @@ int worker(const std::string& dir, int id, int iterations, int* hits) {
                 put.error().message.c_str());
         bad++;
       }
-    } else if (auto got = cache->get(key_of(i))) {
+    } else if (auto got = cache->get_bytes(key_of(i))) {
       (*hits)++;
       if (*got != blob_of(i)) {
         fprintf(stderr, "worker %d: key %d: wrong blob\n", id, i);
@@ -110,6 +115,7 @@ TEST(CodeCacheConcurrency, ProcessesShareADirectory) {
   CacheOptions options;
   options.directory = dir;
   options.max_bytes = 40000;
+  options.stored_blob_threshold = kStoredFrom;
   int warnings = 0;
   options.warning = [&](std::string_view) { warnings++; };
   auto cache = CodeCache::open(options);
@@ -120,7 +126,7 @@ TEST(CodeCacheConcurrency, ProcessesShareADirectory) {
             options.max_bytes + kProcesses * (options.max_bytes / 16 + 10000));
   EXPECT_GT(stats->entries, 0u);
   for (int i = 0; i < kKeys; i++) {
-    if (auto got = cache->get(key_of(i))) {
+    if (auto got = cache->get_bytes(key_of(i))) {
       EXPECT_EQ(*got, blob_of(i));
     }
   }

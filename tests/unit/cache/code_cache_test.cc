@@ -1,6 +1,7 @@
-// The on-disk code cache: hits and misses, damaged entries reported and
-// removed, LRU eviction, what it never deletes, stale temporary files,
-// stats/clear, and directories it cannot use.
+// The on-disk code cache: hits and misses, compressed and stored entries,
+// module files' records, damaged entries reported and removed, LRU
+// eviction, what it never deletes, stale temporary files, stats/clear, and
+// directories it cannot use.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -10,6 +11,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -73,10 +76,12 @@ class CodeCacheTest : public testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  CodeCache open(uint64_t max_bytes = kDefaultCacheMaxBytes) {
+  CodeCache open(uint64_t max_bytes = kDefaultCacheMaxBytes,
+                 uint64_t stored_from = kStoredBlobThreshold) {
     CacheOptions options;
     options.directory = dir_;
     options.max_bytes = max_bytes;
+    options.stored_blob_threshold = stored_from;
     options.warning = [this](std::string_view w) { warnings_.emplace_back(w); };
     auto cache = CodeCache::open(options);
     if (!cache.ok()) {
@@ -93,20 +98,20 @@ class CodeCacheTest : public testing::Test {
 TEST_F(CodeCacheTest, MissThenHit) {
   CodeCache cache = open();
   const CacheKey key = key_of("module");
-  EXPECT_FALSE(cache.get(key).has_value());
+  EXPECT_FALSE(cache.get_bytes(key).has_value());
   const std::vector<uint8_t> blob = blob_of(10000, 1);
   ASSERT_TRUE(cache.put(key, blob).ok());
-  auto hit = cache.get(key);
+  auto hit = cache.get_bytes(key);
   ASSERT_TRUE(hit.has_value());
   EXPECT_EQ(*hit, blob);
   EXPECT_TRUE(warnings_.empty());
-  // The layout: DIR/v1/<first byte>/<key>.hc, private directories.
+  // The layout: DIR/v2/<first byte>/<key>.hc, private directories.
   const std::string hex = key.hex();
   EXPECT_EQ(cache.entry_path(key),
-            dir_ + "/v1/" + hex.substr(0, 2) + "/" + hex + ".hc");
+            dir_ + "/v2/" + hex.substr(0, 2) + "/" + hex + ".hc");
   EXPECT_TRUE(fs::is_regular_file(cache.entry_path(key)));
   struct stat st {};
-  ASSERT_EQ(stat((dir_ + "/v1").c_str(), &st), 0);
+  ASSERT_EQ(stat((dir_ + "/v2").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u);
   // Nothing else is left behind: the entry, and the marker of the scan the
   // first put into a directory runs (no temporary file).
@@ -118,15 +123,139 @@ TEST_F(CodeCacheTest, MissThenHit) {
   EXPECT_EQ(files, (std::vector<std::string>{".last-eviction", hex + ".hc"}));
 }
 
+// Blobs from the threshold up are stored after a page of header and come
+// back as the entry's open descriptor; smaller ones are compressed and
+// come back in memory.
+TEST_F(CodeCacheTest, LargeBlobsAreStoredAndHandedOverAsTheFile) {
+  CodeCache cache = open(kDefaultCacheMaxBytes, /*stored_from=*/5000);
+  const CacheKey small = key_of("small"), large = key_of("large");
+  const std::vector<uint8_t> small_blob = blob_of(4999, 1);
+  const std::vector<uint8_t> large_blob = blob_of(5000, 2);
+  ASSERT_TRUE(cache.put(small, small_blob).ok());
+  ASSERT_TRUE(cache.put(large, large_blob).ok());
+  EXPECT_EQ(fs::file_size(cache.entry_path(large)),
+            kStoredBlobOffset + large_blob.size());
+
+  ASSERT_TRUE(cache.get(small).has_value());
+  std::optional<CachedBlob> hit = cache.get(small);
+  EXPECT_FALSE(hit->in_file());
+  EXPECT_EQ(hit->bytes(), small_blob);
+
+  hit.reset();
+  hit.emplace(std::move(cache.get(large).value()));
+  ASSERT_TRUE(hit.has_value());
+  ASSERT_TRUE(hit->in_file());
+  EXPECT_EQ(hit->offset(), kStoredBlobOffset);
+  EXPECT_EQ(hit->size(), large_blob.size());
+  EXPECT_EQ(hit->path(), cache.entry_path(large));
+  std::vector<uint8_t> read(hit->size());
+  ASSERT_EQ(pread(hit->fd(), read.data(), read.size(), off_t(hit->offset())),
+            ssize_t(read.size()));
+  EXPECT_EQ(read, large_blob);
+  // The descriptor outlives a replacement of the entry (rename) and its
+  // eviction: what was found stays readable.
+  ASSERT_TRUE(cache.put(large, blob_of(6000, 3)).ok());
+  ASSERT_TRUE(cache.clear().ok());
+  ASSERT_EQ(pread(hit->fd(), read.data(), read.size(), off_t(hit->offset())),
+            ssize_t(read.size()));
+  EXPECT_EQ(read, large_blob);
+  EXPECT_TRUE(warnings_.empty());
+}
+
+// A stored entry whose header or size is wrong is reported and removed; its
+// blob is not checked here (the artifact's own checksum is, at load).
+TEST_F(CodeCacheTest, DamagedStoredEntriesAreReportedAndRemoved) {
+  CodeCache cache = open(kDefaultCacheMaxBytes, /*stored_from=*/1000);
+  const CacheKey key = key_of("stored");
+  const std::vector<uint8_t> blob = blob_of(3000, 4);
+  const std::string path = cache.entry_path(key);
+  struct Damage {
+    const char* what;
+    std::function<void(std::vector<uint8_t>&)> apply;
+  };
+  const std::vector<Damage> damages = {
+      {"truncated", [](auto& b) { b.resize(b.size() - 1); }},
+      {"trailing bytes", [](auto& b) { b.push_back(0); }},
+      {"padding byte", [](auto& b) { b[100] = 1; }},
+      {"key mismatch", [](auto& b) { b[20] ^= 1; }},
+      {"size mismatch", [](auto& b) { b[50] ^= 1; }},
+      {"truncated", [](auto& b) { b.resize(kStoredBlobOffset - 1); }},
+  };
+  for (const Damage& d : damages) {
+    ASSERT_TRUE(cache.put(key, blob).ok());
+    std::vector<uint8_t> bytes = read_bytes(path);
+    d.apply(bytes);
+    write_bytes(path, bytes);
+    warnings_.clear();
+    EXPECT_FALSE(cache.get(key).has_value()) << d.what;
+    ASSERT_EQ(warnings_.size(), 1u) << d.what;
+    EXPECT_NE(warnings_[0].find(d.what), std::string::npos) << warnings_[0];
+    EXPECT_FALSE(fs::exists(path)) << d.what;
+  }
+}
+
+// A module file's record: the key it points to, found by the record's own
+// key; damaged records are reported and removed; records are evicted and
+// cleared with the entries but are not counted as modules.
+TEST_F(CodeCacheTest, FileRecords) {
+  CodeCache cache = open();
+  const CacheKey record = key_of("file identity"), module = key_of("module");
+  EXPECT_FALSE(cache.lookup_file(record).has_value());
+  ASSERT_TRUE(cache.remember_file(record, module).ok());
+  EXPECT_EQ(cache.lookup_file(record), module);
+  const std::string hex = record.hex();
+  EXPECT_EQ(cache.record_path(record),
+            dir_ + "/v2/" + hex.substr(0, 2) + "/" + hex + ".hf");
+  EXPECT_FALSE(cache.lookup_file(key_of("other")).has_value());
+
+  ASSERT_TRUE(cache.put(module, blob_of(100, 5)).ok());
+  auto stats = cache.stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->entries, 1u);
+  EXPECT_EQ(stats->bytes, fs::file_size(cache.entry_path(module)) +
+                              fs::file_size(cache.record_path(record)));
+  EXPECT_TRUE(warnings_.empty());
+
+  // Damage: every byte flipped, a truncation, trailing bytes, another
+  // record's file under this name.
+  const std::vector<uint8_t> good = read_bytes(cache.record_path(record));
+  ASSERT_EQ(good.size(), kFileRecordSize);
+  std::vector<std::vector<uint8_t>> bad;
+  for (size_t i = 0; i < 48; i++) {
+    bad.push_back(good);
+    bad.back()[i] ^= 0x10;
+  }
+  bad.push_back(std::vector<uint8_t>(good.begin(), good.end() - 1));
+  bad.push_back(good);
+  bad.back().push_back(0);
+  bad.push_back(encode_file_record(key_of("elsewhere"), module));
+  for (const std::vector<uint8_t>& b : bad) {
+    write_bytes(cache.record_path(record), b);
+    warnings_.clear();
+    EXPECT_FALSE(cache.lookup_file(record).has_value());
+    ASSERT_EQ(warnings_.size(), 1u);
+    EXPECT_NE(warnings_[0].find("is corrupt"), std::string::npos)
+        << warnings_[0];
+    EXPECT_FALSE(fs::exists(cache.record_path(record)));
+  }
+
+  ASSERT_TRUE(cache.remember_file(record, module).ok());
+  auto cleared = cache.clear();
+  ASSERT_TRUE(cleared.ok());
+  EXPECT_EQ(cleared->entries, 1u);
+  EXPECT_FALSE(fs::exists(cache.record_path(record)));
+  EXPECT_FALSE(cache.lookup_file(record).has_value());
+}
+
 TEST_F(CodeCacheTest, ReplacingAnEntryAndEmptyBlobs) {
   CodeCache cache = open();
   const CacheKey key = key_of("module");
   ASSERT_TRUE(cache.put(key, blob_of(100, 1)).ok());
   ASSERT_TRUE(cache.put(key, blob_of(200, 2)).ok());
-  EXPECT_EQ(cache.get(key), blob_of(200, 2));
+  EXPECT_EQ(cache.get_bytes(key), blob_of(200, 2));
   const CacheKey empty = key_of("empty");
   ASSERT_TRUE(cache.put(empty, {}).ok());
-  auto hit = cache.get(empty);
+  auto hit = cache.get_bytes(empty);
   ASSERT_TRUE(hit.has_value());
   EXPECT_TRUE(hit->empty());
 }
@@ -142,9 +271,9 @@ TEST_F(CodeCacheTest, OtherVersionIsAMiss) {
   const CacheKey old_key = cache_key(id("heron 0.1.0"), {}, 0, module);
   const CacheKey new_key = cache_key(id("heron 0.2.0"), {}, 0, module);
   ASSERT_TRUE(cache.put(old_key, blob_of(100, 1)).ok());
-  EXPECT_FALSE(cache.get(new_key).has_value());
+  EXPECT_FALSE(cache.get_bytes(new_key).has_value());
   EXPECT_TRUE(warnings_.empty());
-  EXPECT_TRUE(cache.get(old_key).has_value());
+  EXPECT_TRUE(cache.get_bytes(old_key).has_value());
 }
 
 // Each kind of damage: one warning naming the entry, a miss, the file
@@ -183,17 +312,17 @@ TEST_F(CodeCacheTest, DamagedEntriesAreReportedRemovedAndMissed) {
     SCOPED_TRACE(d.name);
     warnings_.clear();
     write_bytes(path, d.bytes);
-    EXPECT_FALSE(cache.get(key).has_value());
+    EXPECT_FALSE(cache.get_bytes(key).has_value());
     ASSERT_EQ(warnings_.size(), 1u);
     EXPECT_NE(warnings_[0].find(path), std::string::npos) << warnings_[0];
     EXPECT_NE(warnings_[0].find("corrupt"), std::string::npos) << warnings_[0];
     EXPECT_FALSE(fs::exists(path));
-    EXPECT_FALSE(cache.get(key).has_value());
+    EXPECT_FALSE(cache.get_bytes(key).has_value());
     EXPECT_EQ(warnings_.size(), 1u);
   }
   // And the cache works again after all that.
   ASSERT_TRUE(cache.put(key, blob).ok());
-  EXPECT_EQ(cache.get(key), blob);
+  EXPECT_EQ(cache.get_bytes(key), blob);
 }
 
 TEST_F(CodeCacheTest, SymlinkAndDirectoryEntries) {
@@ -206,20 +335,20 @@ TEST_F(CodeCacheTest, SymlinkAndDirectoryEntries) {
   write_bytes(target, blob_of(10, 1));
   fs::create_directories(fs::path(path).parent_path());
   fs::create_symlink(target, path);
-  EXPECT_FALSE(cache.get(key).has_value());
+  EXPECT_FALSE(cache.get_bytes(key).has_value());
   EXPECT_EQ(warnings_.size(), 1u);
   EXPECT_FALSE(fs::is_symlink(path));
   EXPECT_TRUE(fs::exists(target));
   // A directory: never deleted, a miss.
   warnings_.clear();
   fs::create_directory(path);
-  EXPECT_FALSE(cache.get(key).has_value());
+  EXPECT_FALSE(cache.get_bytes(key).has_value());
   EXPECT_EQ(warnings_.size(), 1u);
   EXPECT_TRUE(fs::is_directory(path));
   // A FIFO must not block the reader.
   fs::remove(path);
   ASSERT_EQ(mkfifo(path.c_str(), 0600), 0);
-  EXPECT_FALSE(cache.get(key).has_value());
+  EXPECT_FALSE(cache.get_bytes(key).has_value());
   EXPECT_TRUE(fs::exists(path));
 }
 
@@ -235,14 +364,14 @@ TEST_F(CodeCacheTest, EvictsLeastRecentlyUsed) {
   }
   // Ages: m0 used 300 s ago, m1 200 s, m2 100 s; then m0 is hit.
   for (int i = 0; i < 3; i++) age(cache.entry_path(keys[i]), 300 - 100 * i);
-  ASSERT_TRUE(cache.get(keys[0]).has_value());
+  ASSERT_TRUE(cache.get_bytes(keys[0]).has_value());
   // A fourth entry pushes out the least recently used: m1.
   keys.push_back(key_of("m3"));
   ASSERT_TRUE(cache.put(keys[3], blob_of(kBlob, 3)).ok());
-  EXPECT_TRUE(cache.get(keys[0]).has_value());
-  EXPECT_FALSE(cache.get(keys[1]).has_value());
-  EXPECT_TRUE(cache.get(keys[2]).has_value());
-  EXPECT_TRUE(cache.get(keys[3]).has_value());
+  EXPECT_TRUE(cache.get_bytes(keys[0]).has_value());
+  EXPECT_FALSE(cache.get_bytes(keys[1]).has_value());
+  EXPECT_TRUE(cache.get_bytes(keys[2]).has_value());
+  EXPECT_TRUE(cache.get_bytes(keys[3]).has_value());
   // Now m2 is the oldest, then m0, then m3 (and the new m4, m5).
   age(cache.entry_path(keys[2]), 50);
   age(cache.entry_path(keys[0]), 40);
@@ -264,8 +393,8 @@ TEST_F(CodeCacheTest, EntryLargerThanTheLimitIsNotStored) {
   CodeCache cache = open(5000);
   ASSERT_TRUE(cache.put(key_of("small"), blob_of(1000, 1)).ok());
   ASSERT_TRUE(cache.put(key_of("big"), blob_of(10000, 2)).ok());
-  EXPECT_FALSE(cache.get(key_of("big")).has_value());
-  EXPECT_TRUE(cache.get(key_of("small")).has_value());
+  EXPECT_FALSE(cache.get_bytes(key_of("big")).has_value());
+  EXPECT_TRUE(cache.get_bytes(key_of("small")).has_value());
 }
 
 // Eviction and clear only touch names of the scheme.
@@ -274,15 +403,15 @@ TEST_F(CodeCacheTest, NeverDeletesForeignFiles) {
   const std::string hex = key_of("x").hex();
   const std::vector<std::string> foreign = {
       dir_ + "/notes.txt",
-      dir_ + "/" + hex + ".hc",        // not under v1/
-      dir_ + "/v1/README",             //
-      dir_ + "/v1/" + hex + ".hc",     // not in a shard
-      dir_ + "/v1/zz/" + hex + ".hc",  // not a shard name
-      dir_ + "/v1/00/" + hex + ".hc",  // the wrong shard
-      dir_ + "/v1/" + hex.substr(0, 2) + "/" + hex + ".hc.bak",
-      dir_ + "/v1/AB/AB" + hex.substr(2) + ".hc",  // uppercase
-      dir_ + "/v1/" + hex.substr(0, 2) + "/.tmp-notatemp",
-      dir_ + "/v1/" + hex.substr(0, 2) + "/" + hex.substr(0, 63) + ".hc",
+      dir_ + "/" + hex + ".hc",        // not under v2/
+      dir_ + "/v2/README",             //
+      dir_ + "/v2/" + hex + ".hc",     // not in a shard
+      dir_ + "/v2/zz/" + hex + ".hc",  // not a shard name
+      dir_ + "/v2/00/" + hex + ".hc",  // the wrong shard
+      dir_ + "/v2/" + hex.substr(0, 2) + "/" + hex + ".hc.bak",
+      dir_ + "/v2/AB/AB" + hex.substr(2) + ".hc",  // uppercase
+      dir_ + "/v2/" + hex.substr(0, 2) + "/.tmp-notatemp",
+      dir_ + "/v2/" + hex.substr(0, 2) + "/" + hex.substr(0, 63) + ".hc",
   };
   for (const std::string& f : foreign) {
     write_bytes(f, blob_of(100, 1));
@@ -306,7 +435,7 @@ TEST_F(CodeCacheTest, NeverDeletesForeignFiles) {
 // may belong to a live writer and stays.
 TEST_F(CodeCacheTest, StaleTemporaryFilesAreCleanedUp) {
   CodeCache cache = open();
-  const std::string shard = dir_ + "/v1/ab";
+  const std::string shard = dir_ + "/v2/ab";
   const std::string stale = shard + "/.tmp-0123456789abcdef";
   const std::string fresh = shard + "/.tmp-fedcba9876543210";
   write_bytes(stale, blob_of(100, 1));
@@ -327,7 +456,7 @@ TEST_F(CodeCacheTest, StaleTemporaryFilesAreCleanedUp) {
 // by this CodeCache, or when no process scanned for a minute. (A stale
 // temporary file shows whether a scan ran.)
 TEST_F(CodeCacheTest, ScansAreThrottled) {
-  const std::string stale = dir_ + "/v1/ab/.tmp-0123456789abcdef";
+  const std::string stale = dir_ + "/v2/ab/.tmp-0123456789abcdef";
   auto plant_stale = [&] {
     write_bytes(stale, blob_of(10, 1));
     age(stale, 11 * 60);
@@ -335,7 +464,7 @@ TEST_F(CodeCacheTest, ScansAreThrottled) {
   // Entries of ~1 KiB, 1/16 of the limit ~ 3.5 of them.
   CodeCache cache = open(16 * 3500);
   ASSERT_TRUE(cache.put(key_of("a"), blob_of(1000, 1)).ok());  // no marker
-  EXPECT_TRUE(fs::exists(dir_ + "/v1/.last-eviction"));
+  EXPECT_TRUE(fs::exists(dir_ + "/v2/.last-eviction"));
   plant_stale();
   ASSERT_TRUE(cache.put(key_of("b"), blob_of(1000, 2)).ok());
   ASSERT_TRUE(cache.put(key_of("c"), blob_of(1000, 3)).ok());
@@ -347,7 +476,7 @@ TEST_F(CodeCacheTest, ScansAreThrottled) {
   plant_stale();
   ASSERT_TRUE(cache.put(key_of("f"), blob_of(1000, 6)).ok());
   EXPECT_TRUE(fs::exists(stale));
-  age(dir_ + "/v1/.last-eviction", 61);
+  age(dir_ + "/v2/.last-eviction", 61);
   ASSERT_TRUE(cache.put(key_of("g"), blob_of(1000, 7)).ok());
   EXPECT_FALSE(fs::exists(stale)) << "no scan a minute after the last";
   // evict() scans at once; the marker is no entry.
@@ -381,7 +510,7 @@ TEST_F(CodeCacheTest, StatsAndClear) {
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->entries, 0u);
   EXPECT_EQ(stats->bytes, 0u);
-  EXPECT_FALSE(cache.get(key_of("s0")).has_value());
+  EXPECT_FALSE(cache.get_bytes(key_of("s0")).has_value());
 }
 
 TEST_F(CodeCacheTest, OpenWithoutCreateLeavesAMissingDirectoryAlone) {
@@ -435,8 +564,8 @@ TEST_F(CodeCacheTest, ForeignOwnerIsRefused) {
   if (geteuid() != 0) {
     GTEST_SKIP() << "changing a directory's owner needs root";
   }
-  fs::create_directories(dir_ + "/v1");
-  ASSERT_EQ(chown((dir_ + "/v1").c_str(), 12345, 12345), 0);
+  fs::create_directories(dir_ + "/v2");
+  ASSERT_EQ(chown((dir_ + "/v2").c_str(), 12345, 12345), 0);
   CacheOptions options;
   options.directory = dir_;
   auto cache = CodeCache::open(options);
