@@ -459,11 +459,16 @@ bool CodeCache::scan_is_due() const {
 
 Result<std::vector<CodeCache::EntryFile>> CodeCache::scan(
     bool remove_stale_temps) const {
+  return scan_root(root_, remove_stale_temps);
+}
+
+Result<std::vector<CodeCache::EntryFile>> CodeCache::scan_root(
+    const std::string& root_path, bool remove_stale_temps) const {
   std::vector<EntryFile> entries;
-  DirPtr root(opendir(root_.c_str()));
+  DirPtr root(opendir(root_path.c_str()));
   if (!root) {
     if (errno == ENOENT) return entries;
-    return io_error("cannot read cache directory " + root_, errno);
+    return io_error("cannot read cache directory " + root_path, errno);
   }
   while (dirent* shard_entry = readdir(root.get())) {
     const std::string_view shard_name = shard_entry->d_name;
@@ -472,7 +477,7 @@ Result<std::vector<CodeCache::EntryFile>> CodeCache::scan(
                           O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (shard_fd < 0) {
       if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP) continue;
-      return io_error("cannot read cache directory " + root_ + "/" +
+      return io_error("cannot read cache directory " + root_path + "/" +
                           std::string(shard_name),
                       errno);
     }
@@ -480,7 +485,7 @@ Result<std::vector<CodeCache::EntryFile>> CodeCache::scan(
     if (!shard) {
       int err = errno;
       close(shard_fd);
-      return io_error("cannot read cache directory " + root_ + "/" +
+      return io_error("cannot read cache directory " + root_path + "/" +
                           std::string(shard_name),
                       err);
     }
@@ -497,7 +502,7 @@ Result<std::vector<CodeCache::EntryFile>> CodeCache::scan(
       if (!S_ISREG(st.st_mode)) continue;
       if (entry) {
         entries.push_back(EntryFile{
-            root_ + "/" + std::string(shard_name) + "/" + std::string(name),
+            root_path + "/" + std::string(shard_name) + "/" + std::string(name),
             uint64_t(st.st_size), st.st_mtim, record});
       } else if (remove_stale_temps &&
                  older_than(st.st_mtim, kStaleTempSeconds)) {
@@ -506,6 +511,24 @@ Result<std::vector<CodeCache::EntryFile>> CodeCache::scan(
     }
   }
   return entries;
+}
+
+// Entries of older format versions can never be read again: removed (names
+// of the scheme only; the directories too, if that leaves them empty).
+void CodeCache::remove_older_versions() const {
+  for (uint32_t v = 1; v < kEntryFormatVersion; v++) {
+    const std::string old_root = directory_ + "/v" + std::to_string(v);
+    struct stat st {};
+    if (lstat(old_root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+    auto entries = scan_root(old_root, /*remove_stale_temps=*/true);
+    if (!entries.ok()) continue;
+    for (const EntryFile& e : *entries) {
+      unlink(e.path.c_str());
+      rmdir(e.path.substr(0, e.path.rfind('/')).c_str());
+    }
+    unlink((old_root + "/" + kScanMarker).c_str());
+    rmdir(old_root.c_str());
+  }
 }
 
 Result<void> CodeCache::evict() const {
@@ -517,6 +540,7 @@ Result<void> CodeCache::evict() const {
                        O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)};
   if (mark.fd >= 0) futimens(mark.fd, nullptr);
 
+  remove_older_versions();
   auto entries = scan(/*remove_stale_temps=*/true);
   if (!entries.ok()) return std::move(entries).error();
   uint64_t total = 0;
@@ -559,6 +583,7 @@ Result<CacheStats> CodeCache::stats() const {
 }
 
 Result<ClearResult> CodeCache::clear() const {
+  remove_older_versions();
   auto entries = scan(/*remove_stale_temps=*/true);
   if (!entries.ok()) return std::move(entries).error();
   ClearResult result;

@@ -6,7 +6,8 @@
 // Layout: DIR/v2/ab/abcdef...(64 hex).hc, "v2" the entry format version
 // and "ab" the key's first byte (so no directory grows huge); the records
 // of module files (file_identity.h) lie beside them as .hf files. Entries of
-// other format versions are never read; `clear` removes them too.
+// older format versions (v1/...) are never read; eviction scans and
+// `clear` remove them.
 //
 // Concurrency, with no lock anywhere:
 // - put writes a temporary file (DIR/v1/ab/.tmp-<16 hex>, created O_EXCL)
@@ -173,6 +174,9 @@ class CodeCache {
   // The entries (names of the scheme, regular files); also removes stale
   // temporary files when asked.
   Result<std::vector<EntryFile>> scan(bool remove_stale_temps) const;
+  Result<std::vector<EntryFile>> scan_root(const std::string& root,
+                                           bool remove_stale_temps) const;
+  void remove_older_versions() const;
   bool scan_is_due() const;
   int open_file(const std::string& path, const char* what,
                 struct stat& st) const;

@@ -247,6 +247,27 @@ TEST_F(CodeCacheTest, FileRecords) {
   EXPECT_FALSE(cache.lookup_file(record).has_value());
 }
 
+// Entries of the previous format (v1/) can never be read: an eviction scan
+// or clear removes them, and the directories they leave empty, but no
+// other file.
+TEST_F(CodeCacheTest, OlderFormatVersionsAreRemoved) {
+  const std::string hex = key_of("old").hex();
+  const std::string a = dir_ + "/v1/" + hex.substr(0, 2) + "/" + hex + ".hc";
+  const std::string other = dir_ + "/v1/cd/cd" + hex.substr(2) + ".hc";
+  const std::string keep = dir_ + "/v1/cd/notes.txt";
+  for (const std::string& f : {a, other, keep}) write_bytes(f, blob_of(10, 1));
+  CodeCache cache = open();
+  ASSERT_TRUE(cache.evict().ok());
+  EXPECT_FALSE(fs::exists(a));
+  EXPECT_FALSE(fs::exists(fs::path(a).parent_path()));
+  EXPECT_FALSE(fs::exists(other));
+  EXPECT_TRUE(fs::exists(keep));
+  write_bytes(other, blob_of(10, 2));
+  ASSERT_TRUE(cache.clear().ok());
+  EXPECT_FALSE(fs::exists(other));
+  EXPECT_TRUE(fs::exists(keep));
+}
+
 TEST_F(CodeCacheTest, ReplacingAnEntryAndEmptyBlobs) {
   CodeCache cache = open();
   const CacheKey key = key_of("module");
