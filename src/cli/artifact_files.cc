@@ -2,6 +2,7 @@
 #include "cli/artifact_files.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +16,11 @@
 namespace heron::cli {
 
 bool is_artifact_file(const std::string& path) {
+  // Only a regular file is looked into: reading a pipe (heron run
+  // /dev/stdin) would consume the module's first bytes. Artifacts are
+  // mapped, so they are regular files anyway.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   uint8_t head[16];

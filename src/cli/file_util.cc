@@ -36,12 +36,17 @@ Result<std::vector<uint8_t>> read_file(const std::string& path) {
     ::close(fd);
     return io_error("read", EISDIR);
   }
-  std::vector<uint8_t> bytes;
-  // The size is a hint only: pipes and /proc files report 0.
-  if (S_ISREG(st.st_mode) && st.st_size > 0) bytes.reserve(size_t(st.st_size));
-  uint8_t buf[1 << 16];
+  // The size is a hint only: pipes and /proc files report 0, and a file
+  // may grow while read. Reading straight into the buffer avoids a copy.
+  std::vector<uint8_t> bytes(
+      S_ISREG(st.st_mode) && st.st_size > 0 ? size_t(st.st_size) : 0);
+  size_t done = 0;
+  uint8_t probe[1 << 16];
   for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+    // Full: a read into `probe` tells the end from more bytes.
+    const bool full = done == bytes.size();
+    uint8_t* to = full ? probe : bytes.data() + done;
+    ssize_t n = ::read(fd, to, full ? sizeof probe : bytes.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
       int err = errno;
@@ -49,8 +54,10 @@ Result<std::vector<uint8_t>> read_file(const std::string& path) {
       return io_error("read", err);
     }
     if (n == 0) break;
-    bytes.insert(bytes.end(), buf, buf + n);
+    if (full) bytes.insert(bytes.end(), probe, probe + n);
+    done += size_t(n);
   }
+  bytes.resize(done);
   ::close(fd);
   return bytes;
 }

@@ -36,6 +36,14 @@ WAT
 # Results, one per line, in text-format syntax.
 run 0 "$heron" run "$work/m.wat" --invoke add 40 2
 [[ $out == "42" ]] || fail "add: '$out'"
+# A module read from a pipe: none of its bytes may be lost to the check
+# for an artifact's magic.
+run 0 bash -c "cat \"\$2\" | \"\$1\" run /dev/stdin --invoke add 40 2" _ \
+  "$heron" "$work/m.wat"
+[[ $out == "42" ]] || fail "module from a pipe: '$out' '$err'"
+run 1 bash -c "echo hi | \"\$1\" run /dev/stdin" _ "$heron"
+[[ $err == "/dev/stdin:1: error: unknown operator hi" ]] ||
+  fail "bad module from a pipe: '$err'"
 for jobs in -j1 "-j 2" "--jobs 4"; do
   # shellcheck disable=SC2086
   run 0 "$heron" run $jobs "$work/m.wat" --invoke add 40 2
