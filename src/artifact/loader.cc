@@ -247,28 +247,22 @@ Result<std::shared_ptr<const CompiledModule>> deserialize_compiled_module_file(
     return Error(ErrorKind::Io, "cannot map " + path + ": not a regular file");
   const uint64_t file_size = uint64_t(st.st_size);
 
-  uint8_t head[kSectionTableEnd];
-  const size_t want = size_t(std::min<uint64_t>(file_size, sizeof head));
-  size_t got = 0;
-  while (got < want) {
-    const ssize_t r = pread(fd.fd, head + got, want - got, off_t(got));
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return io_error(path, "read");
-    if (r == 0) break;
-    got += size_t(r);
-  }
-  auto layout = read_layout({head, got}, file_size);
+  // The whole file is mapped first and the header read through the
+  // mapping, not with pread (advise_huge_pages says why); everything after
+  // the code's offset is unmapped again once the layout is known, the code
+  // being mapped on its own at its page-aligned offset. Where pages are
+  // larger than the format's alignment, or the file system forbids
+  // executing mapped files (noexec), the code is read into code memory
+  // instead.
+  if (file_size == 0) return read_layout({}, 0).error();
+  auto whole = FileMapping::map(fd.fd, file_size);
+  if (!whole.ok()) return std::move(whole).error();
+  auto mapping = std::make_shared<FileMapping>(std::move(whole).value());
+  auto layout = read_layout(mapping->bytes(), file_size);
   if (!layout.ok()) return std::move(layout).error();
-
-  // Everything before the code in one mapping, the code in another at its
-  // page-aligned offset. Where pages are larger than the format's
-  // alignment, or the file system forbids executing mapped files (noexec),
-  // the code is read into code memory instead.
   const uint64_t code_offset = layout->code_offset();
-  auto meta_map = FileMapping::map(fd.fd, code_offset);
-  if (!meta_map.ok()) return std::move(meta_map).error();
-  auto mapping = std::make_shared<FileMapping>(std::move(meta_map).value());
-  const std::span<const uint8_t> meta = mapping->bytes();
+  if (code_offset % host_page_size() == 0) mapping->shrink(code_offset);
+  const std::span<const uint8_t> meta = mapping->bytes().first(code_offset);
   CodeMemory code;
   const uint64_t padded = file_size - code_offset;
   if (padded != 0 && code_offset % host_page_size() == 0) {
