@@ -11,6 +11,16 @@
 
 namespace heron::artifact {
 
+// Asks for a file mapping's pages to be read and mapped in huge pages.
+// Where the file is not in the page cache, the reads that fault it in then
+// fill it with 2 MiB folios, which later mappings (later runs) fault in a
+// few at a time: an artifact whose pages the kernel had read in 4 KiB ones
+// costs ~0.7 ms of page faults per 20 MB on every load, against ~0.06 ms.
+// (What `heron compile` writes is in large folios already.) The first read
+// of the file must come through such a mapping: a read(2) first starts the
+// kernel's readahead in small folios for the rest of the file.
+void advise_huge_pages(void* base, size_t size);
+
 class FileMapping {
  public:
   // `size` bytes (> 0) of open file `fd` from `offset`, a multiple of the
@@ -23,6 +33,10 @@ class FileMapping {
   FileMapping(const FileMapping&) = delete;
   FileMapping& operator=(const FileMapping&) = delete;
   ~FileMapping();
+
+  // Unmaps all but the first `size` bytes (a multiple of the page size, at
+  // most size()).
+  void shrink(size_t size);
 
   std::span<const uint8_t> bytes() const { return {base_, size_}; }
 

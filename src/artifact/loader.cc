@@ -212,34 +212,26 @@ struct Fd {
   }
 };
 
-// Everything before the code in one mapping, the code in another at its
-// page-aligned offset. Where pages are larger than the format's alignment,
-// or the file system forbids executing mapped files (noexec), the code is
-// read into code memory instead.
+// The whole artifact is mapped first and the header read through the
+// mapping, not with pread (advise_huge_pages says why); everything after
+// the code's offset is unmapped again once the layout is known, the code
+// being mapped on its own at its page-aligned offset. Where pages are
+// larger than the format's alignment, or the file system forbids executing
+// mapped files (noexec), the code is read into code memory instead.
 Result<std::shared_ptr<const CompiledModule>> load_from_file(
     const std::shared_ptr<EngineImpl>& engine, const ArtifactInFile& source,
     Laps& laps) {
   const std::string& path = source.name;
   const int fd = source.fd;
-  uint8_t head[kSectionTableEnd];
-  const size_t want = size_t(std::min<uint64_t>(source.size, sizeof head));
-  size_t got = 0;
-  while (got < want) {
-    const ssize_t r =
-        pread(fd, head + got, want - got, off_t(source.offset + got));
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return io_error(path, "read");
-    if (r == 0) break;
-    got += size_t(r);
-  }
-  auto layout = read_layout({head, got}, source.size);
+  if (source.size == 0) return read_layout({}, 0).error();
+  auto whole = FileMapping::map(fd, source.offset, source.size);
+  if (!whole.ok()) return std::move(whole).error();
+  auto mapping = std::make_shared<FileMapping>(std::move(whole).value());
+  auto layout = read_layout(mapping->bytes(), source.size);
   if (!layout.ok()) return std::move(layout).error();
-
   const uint64_t code_offset = layout->code_offset();
-  auto meta_map = FileMapping::map(fd, source.offset, code_offset);
-  if (!meta_map.ok()) return std::move(meta_map).error();
-  auto mapping = std::make_shared<FileMapping>(std::move(meta_map).value());
-  const std::span<const uint8_t> meta = mapping->bytes();
+  if (code_offset % host_page_size() == 0) mapping->shrink(code_offset);
+  const std::span<const uint8_t> meta = mapping->bytes().first(code_offset);
   CodeMemory code;
   const uint64_t padded = source.size - code_offset;
   const uint64_t file_code_offset = source.offset + code_offset;

@@ -47,6 +47,8 @@ Result<CodeMemory> CodeMemory::map_file(int fd, uint64_t offset, size_t bytes) {
   if (p == MAP_FAILED)
     return Error(ErrorKind::Io, std::string("cannot map code from file: ") +
                                     std::strerror(errno));
+  // As artifact::advise_huge_pages: read in huge folios when not cached.
+  (void)madvise(p, size, MADV_HUGEPAGE);
   return CodeMemory(static_cast<uint8_t*>(p), size, true);
 }
 

@@ -73,7 +73,7 @@ Result<void> allocate(InstanceImpl& inst,
         slot->code = f->func_ref->code;
         slot->vmctx = f->func_ref->vmctx;
         slot->func_ref = f->func_ref;
-        inst.funcs.push_back(f);
+        inst.imported_funcs.push_back(f);
         break;
       }
       case ExternKind::Table: {
@@ -110,7 +110,6 @@ Result<void> allocate(InstanceImpl& inst,
     ref->type_id = cm.type_ids[m.funcs[i]];
     ref->vmctx = vmctx;
   }
-  inst.funcs.resize(m.funcs.size(), nullptr);
 
   for (uint32_t i = m.num_imported_globals; i < m.globals.size(); i++) {
     const uint32_t d = i - m.num_imported_globals;

@@ -75,13 +75,15 @@ FuncData* StoreImpl::func_from_ref(const void* ref) const {
 }
 
 FuncData* InstanceImpl::func(uint32_t index) {
-  FuncData*& f = funcs[index];
-  if (f) return f;
+  if (index < imported_funcs.size()) return imported_funcs[index];
+  const VMFuncRef* ref = func_ref(index);
+  if (auto it = store->funcs_by_ref.find(ref); it != store->funcs_by_ref.end())
+    return it->second;
   const CompiledModule& cm = *module;
-  f = store->new_func();
+  FuncData* f = store->new_func();
   f->type = cm.module.func_type(index);
   f->type_id = cm.type_ids[cm.module.funcs[index]];
-  f->func_ref = const_cast<VMFuncRef*>(func_ref(index));
+  f->func_ref = const_cast<VMFuncRef*>(ref);
   f->instance = this;
   f->func_index = index;
   store->register_func_ref(f);
@@ -91,7 +93,7 @@ FuncData* InstanceImpl::func(uint32_t index) {
 const VMFuncRef* InstanceImpl::func_ref(uint32_t index) const {
   const CompiledModule& cm = *module;
   const uint32_t first = cm.module.num_imported_funcs;
-  if (index < first) return funcs[index]->func_ref;
+  if (index < first) return imported_funcs[index]->func_ref;
   return vmctx_field<VMFuncRef>(vmctx.get(), cm.layout.func_ref(index - first));
 }
 

@@ -85,9 +85,11 @@ struct InstanceImpl {
   StoreImpl* store = nullptr;
   std::shared_ptr<const CompiledModule> module;
   VMContextPtr vmctx;
-  // The function index space; null for a defined function whose FuncData
-  // nobody asked for yet (func()).
-  std::vector<FuncData*> funcs;
+  // The imported functions. A defined function's FuncData is the store's
+  // (funcs_by_ref, keyed by its VMFuncRef in this VMContext), made by
+  // func() on first use: a per-function vector would cost a zero-filled
+  // page every 512 functions at instantiation.
+  std::vector<FuncData*> imported_funcs;
   std::vector<TableData*> tables;
   std::vector<MemoryData*> memories;
   std::vector<GlobalData*> globals;

@@ -2,6 +2,8 @@
 // vmcontext_layout.h).
 #include "runtime/vmcontext_layout.h"
 
+#include <sys/mman.h>
+
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
@@ -132,13 +134,30 @@ uint32_t VMContextLayout::func_ref(uint32_t i) const {
                  "VMContext func ref index out of range");
 }
 
-void VMContextFree::operator()(VMContext* p) const { std::free(p); }
+void VMContextFree::operator()(VMContext* p) const {
+  if (mapped_size != 0)
+    munmap(p, mapped_size);
+  else
+    std::free(p);
+}
+
+namespace {
+// From this size on (a module with a few thousand functions, nearly all of
+// it func refs that instantiation fills at once), the context is mapped
+// with its pages populated in one call rather than faulted in one by one.
+constexpr size_t kPopulatedVMContextSize = 256 * 1024;
+}  // namespace
 
 VMContextPtr allocate_vmcontext(const VMContextLayout& layout) {
-  // calloc: 16-aligned (max_align_t) and, for the large contexts of modules
-  // with many functions, fresh zero pages instead of a memset over them.
   static_assert(alignof(std::max_align_t) >= VMContextLayout::kAlignment);
   size_t size = layout.size() ? layout.size() : VMContextLayout::kAlignment;
+  if (size >= kPopulatedVMContextSize) {
+    void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    if (p == MAP_FAILED)
+      fatal_invariant("out of memory allocating a VMContext");
+    return VMContextPtr(static_cast<VMContext*>(p), VMContextFree{size});
+  }
   void* p = std::calloc(1, size);
   if (!p) fatal_invariant("out of memory allocating a VMContext");
   return VMContextPtr(static_cast<VMContext*>(p));

@@ -153,6 +153,7 @@ class VMContextLayout {
 
 // Zeroed, 16-byte-aligned storage for one VMContext of `layout`.
 struct VMContextFree {
+  size_t mapped_size = 0;  // mmap'ed (large contexts), else malloc'ed
   void operator()(VMContext* p) const;
 };
 using VMContextPtr = std::unique_ptr<VMContext, VMContextFree>;

@@ -1,5 +1,6 @@
-// CRC32C: published check values, and the three-stream hardware path
-// against the portable one on lengths around its block boundaries.
+// CRC32C: published check values, and each fast path (three crc32
+// streams; carry-less folding) against the portable one on lengths around
+// their block boundaries.
 #include "artifact/crc32c.h"
 
 #include <gtest/gtest.h>
@@ -56,6 +57,34 @@ TEST(Crc32c, FastPathAgreesWithPortableAtEveryShape) {
           << "start " << start << " length " << n;
     }
   }
+}
+
+// Every implementation this CPU has, on every length from 0 to 1100 (the
+// folding path's 256-byte stride, its 1024-byte threshold and the tail
+// after it), at each alignment, continued from a non-zero register.
+TEST(Crc32c, EachPathAgreesWithPortable) {
+  std::mt19937 rng(3);
+  std::vector<uint8_t> data(1100 + 64 + 3 * 8192 * 2);
+  for (uint8_t& b : data) b = uint8_t(rng());
+  int paths = 0;
+  for (Crc32cPath path : {Crc32cPath::Sse42, Crc32cPath::Vpclmul}) {
+    if (!crc32c_has(path)) continue;
+    paths++;
+    for (size_t start = 0; start < 64; start += 9)
+      for (size_t n = 0; n <= 1100; n++) {
+        std::span<const uint8_t> s(data.data() + start, n);
+        ASSERT_EQ(crc32c_by(path, 0x9e3779b9u, s),
+                  crc32c_portable(0x9e3779b9u, s))
+            << "path " << int(path) << " start " << start << " length " << n;
+      }
+    for (size_t n : {size_t(6 * 8192 + 255), size_t(6 * 8192 + 256),
+                     data.size() - 1, data.size()}) {
+      std::span<const uint8_t> s(data.data() + data.size() - n, n);
+      EXPECT_EQ(crc32c_by(path, 0, s), crc32c_portable(0, s))
+          << "path " << int(path) << " length " << n;
+    }
+  }
+  if (paths == 0) GTEST_SKIP() << "no SSE4.2 on this CPU";
 }
 
 TEST(Crc32c, Continues) {

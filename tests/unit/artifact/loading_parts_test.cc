@@ -14,6 +14,7 @@
 
 #include "../runtime/api_test_support.h"
 #include "../runtime/proc_maps.h"
+#include "artifact/file_mapping.h"
 #include "runtime/address_map.h"
 #include "runtime/code_memory.h"
 #include "runtime/code_registry.h"
@@ -69,6 +70,36 @@ TEST(CodeMapping, OnlyPatchedPagesBecomeWritableNeverTheFile) {
   f.read(reinterpret_cast<char*>(after.data()), std::streamsize(after.size()));
   EXPECT_TRUE(after == bytes);
   std::remove(path.c_str());
+}
+
+// The loader maps a whole artifact, then gives back what follows the
+// metadata: the bytes kept are the file's, the rest is no longer mapped.
+TEST(FileMapping, ShrinkUnmapsTheTail) {
+  const size_t page = host_page_size();
+  std::vector<uint8_t> bytes(3 * page + 100);
+  for (size_t k = 0; k < bytes.size(); k++) bytes[k] = uint8_t(k * 7);
+  const std::string path = testing::unique_temp_path("mapping.bin");
+  {
+    std::ofstream f(path, std::ios::binary);
+    f.write(reinterpret_cast<const char*>(bytes.data()),
+            std::streamsize(bytes.size()));
+  }
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  auto m = artifact::FileMapping::map(fd, 0, bytes.size());
+  close(fd);
+  std::remove(path.c_str());
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  const uintptr_t base = uintptr_t(m->bytes().data());
+  EXPECT_EQ(
+      testing::mappings_overlapping(base + 2 * page, base + 3 * page).size(),
+      1u);
+  m->shrink(page);
+  ASSERT_EQ(m->bytes().size(), page);
+  EXPECT_EQ(std::memcmp(m->bytes().data(), bytes.data(), page), 0);
+  EXPECT_EQ(testing::mappings_overlapping(base, base + page).size(), 1u);
+  EXPECT_TRUE(
+      testing::mappings_overlapping(base + page, base + 4 * page).empty());
 }
 
 TEST(AddressMap, EveryEntryIsFoundAgain) {

@@ -308,6 +308,22 @@ TEST(ArtifactRefusal, FileErrors) {
   ASSERT_FALSE(t.ok());
   EXPECT_TRUE(starts_with(t.error().message, "truncated compiled module: "))
       << t.error().message;
+
+  // Empty and short files (the loader maps the whole file first).
+  for (size_t n : {size_t(0), size_t(3), size_t(100)}) {
+    {
+      std::ofstream f(path, std::ios::binary | std::ios::trunc);
+      f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(n));
+    }
+    auto s = api::Module::deserialize_file(engine, path);
+    ASSERT_FALSE(s.ok()) << n;
+    EXPECT_EQ(s.error().message,
+              n == 0
+                  ? std::string("not a Heron compiled module (no .cwasm magic)")
+                  : "truncated compiled module: " + std::to_string(n) +
+                        " bytes, expected " + std::to_string(kSectionTableEnd))
+        << n;
+  }
   std::remove(path.c_str());
 }
 

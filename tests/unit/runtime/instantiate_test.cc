@@ -175,6 +175,47 @@ TEST(Instantiate, PassiveSegmentsStayUntilDropped) {
   EXPECT_EQ(impl->elems[1].size(), 0u);  // declarative: dropped
 }
 
+// A defined function's Func is made on first use and is the same object
+// however it is reached afterwards: an export asked for twice, a table
+// element, a ref.func result; an imported function stays the host's.
+TEST(Instantiate, FunctionsKeepOneIdentity) {
+  api::Engine engine;
+  api::Store store(engine);
+  api::Linker linker(engine);
+  ASSERT_TRUE(linker
+                  .func("env", "h", FuncType{{}, {}},
+                        [](api::Caller&, std::span<const api::Val>,
+                           std::span<api::Val>) -> std::optional<api::Trap> {
+                          return std::nullopt;
+                        })
+                  .ok());
+  auto module = compile_wat(engine, R"((module
+    (import "env" "h" (func $h))
+    (table (export "t") 3 funcref)
+    (elem (i32.const 0) $a $h $b)
+    (func $a (export "a"))
+    (func $b (export "b"))
+    (func (export "ref_b") (result funcref) (ref.func $b))
+    (export "h" (func $h)))
+  )");
+  auto inst = linker.instantiate(store, module);
+  ASSERT_TRUE(inst.ok()) << inst.error().message;
+  api::Table t = *inst->get_table("t");
+  api::Func b_by_table = t.get(2)->as_funcref();
+  api::Func b = inst->get_func("b");
+  ASSERT_TRUE(b);
+  EXPECT_TRUE(b == b_by_table);
+  EXPECT_TRUE(b == inst->get_func("b"));
+  EXPECT_FALSE(b == inst->get_func("a"));
+  EXPECT_TRUE(inst->get_func("a") == t.get(0)->as_funcref());
+  EXPECT_TRUE(inst->get_func("h") == t.get(1)->as_funcref());
+  EXPECT_TRUE(inst->get_func("h") ==
+              std::get<api::Func>(*linker.get(store, "env", "h")));
+  auto r = inst->get_func("ref_b").call(store, {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r.value()[0].as_funcref() == b);
+}
+
 TEST(Instantiate, ModuleListsImportsAndExports) {
   api::Engine engine;
   auto module = compile_wat(engine, R"((module $mod
