@@ -296,6 +296,11 @@ std::optional<CachedBlob> CodeCache::get(const CacheKey& key) const {
     drop("file of " + std::to_string(file_size) + " bytes is too large");
     return std::nullopt;
   }
+  // No readahead for the header: a stored blob is mapped next, and pages
+  // read ahead now would be cached in small folios, which cost ~0.7 ms
+  // more page faults per 20 MB on every later hit than the large ones the
+  // mapping's faults bring in (artifact/file_mapping.h).
+  posix_fadvise(file.fd, 0, 0, POSIX_FADV_RANDOM);
   auto head_bytes =
       read_all(file.fd, std::min<uint64_t>(file_size, kStoredBlobOffset));
   if (!head_bytes.ok()) {
@@ -315,6 +320,7 @@ std::optional<CachedBlob> CodeCache::get(const CacheKey& key) const {
     return CachedBlob(std::exchange(file.fd, -1), head->payload_offset,
                       head->payload_size, path);
   }
+  posix_fadvise(file.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   auto bytes = read_all(file.fd, file_size);
   if (!bytes.ok()) {
     warn("cannot read cache entry " + path + ": " + bytes.error().message);

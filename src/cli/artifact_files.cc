@@ -23,6 +23,9 @@ bool is_artifact_file(const std::string& path) {
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
+  // No readahead: an artifact is mapped next, and pages read ahead now
+  // would be cached in small folios (see artifact/file_mapping.h).
+  posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
   uint8_t head[16];
   ssize_t n;
   do {
