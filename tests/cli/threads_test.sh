@@ -42,6 +42,13 @@ for cmd in "--version" "run $work/tiny.cwasm" \
   fi
 done
 
+# The executable's libstdc++ stays private: it exports no C++ symbol that
+# the libstdc++.so coming with the thread library could bind to.
+if ((static_runtime)); then
+  exported=$(nm -D --defined-only "$heron" | awk '$3 ~ /^_Z/ {print $3}')
+  [[ -z $exported ]] || fail "heron exports C++ symbols: $(head -5 <<<"$exported" | xargs)"
+fi
+
 # A parallel compilation loads the library from heron's directory, silently,
 # and gives the serial compilation's bytes.
 libs=$(loaded "$heron" compile -j 2 "$work/many.wat" -o "$work/parallel.cwasm")

@@ -12,17 +12,22 @@
 //     executable, which loaded.cc dlopen()s on the first parallel job. The
 //     executable carries its own libstdc++ (-static-libstdc++), so until
 //     then no C++ shared library is loaded at all.
-// In the second case the process holds two copies of libstdc++: heron's
-// static one and the libstdc++.so that libtbb.so and the shim use. That is
-// safe because the copies never meet: the executable exports none of its
-// libstdc++ symbols (nothing it links at build time needs them), so the
-// shared copy binds to itself only; the only thing crossing is the C
-// interface below (integers and a C function pointer; no object, allocation,
-// exception or std:: type goes through it); the callback catches nothing and
-// is noexcept on heron's side, and the shim catches every TBB exception
+// In the second case the process holds two copies of libstdc++ (and of
+// libgcc's unwinder): heron's static ones and the shared ones that libtbb.so
+// and the shim use. That is safe because the copies never meet: the
+// executable exports none of its libstdc++ symbols (nothing it links at
+// build time needs them; tests/cli/threads_test.sh checks), so the shared
+// copy binds to itself only; the only thing crossing is the C interface
+// below (integers and a C function pointer; no object, allocation,
+// exception or std:: type goes through it); the callback is noexcept on
+// heron's side, so an exception in it ends the process there rather than
+// unwind through TBB's frames, and the shim catches every TBB exception
 // before it returns. Both copies allocate with glibc's malloc, keep their
 // own per-thread state, and heron's thread_local data works on TBB's threads
-// like on any pthread.
+// like on any pthread. Nor does heron's copy need to see the threads being
+// made: it learns that the process has threads from glibc
+// (__libc_single_threaded, which glibc clears in pthread_create), so its
+// reference counts and static-local guards stay atomic on TBB's threads.
 #pragma once
 
 #include <cstdint>
