@@ -16,7 +16,7 @@
 // libgcc's unwinder): heron's static ones and the shared ones that libtbb.so
 // and the shim use. That is safe because the copies never meet: the
 // executable exports none of its libstdc++ symbols (nothing it links at
-// build time needs them; tests/cli/threads_test.sh checks), so the shared
+// build time needs them; tests/cli/startup_libs_test.sh checks), so the shared
 // copy binds to itself only; the only thing crossing is the C interface
 // below (integers and a C function pointer; no object, allocation,
 // exception or std:: type goes through it); the callback is noexcept on

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The `heron` executable loads its thread library (libheron_tbb.so, which
-# brings oneTBB and libstdc++.so) only for a parallel compilation, never to
-# start up, and compiles on one thread with a single warning when the
-# library is missing. Which libraries a process loads is read from the
-# dynamic loader's own trace (LD_DEBUG=files).
+# The `heron` executable starts with as few shared libraries as it can: its
+# thread library (libheron_tbb.so, which brings oneTBB and libstdc++.so) is
+# loaded only for a parallel compilation, libZydis only to disassemble, and
+# (with STATIC_RUNTIME=1, the release build) no C++ shared library at all.
+# Without its thread library it compiles on one thread after a single
+# warning. Which libraries a process loads is read from the dynamic
+# loader's own trace (LD_DEBUG=files).
 #
-# usage: threads_test.sh HERON WORK_DIR STATIC_RUNTIME(0|1)
+# usage: startup_libs_test.sh HERON WORK_DIR STATIC_RUNTIME(0|1)
 heron=$1
 work=$2
 static_runtime=$3
@@ -30,8 +32,8 @@ loaded() {
 echo '(module (func (export "_start")))' >"$work/tiny.wat"
 run 0 "$heron" compile "$work/tiny.wat" -o "$work/tiny.cwasm"
 
-# Start-up, running an artifact, a serial compilation: no TBB.
-never_at_start='libtbb|libheron_tbb'
+# Start-up, running an artifact, a serial compilation: no TBB, no Zydis.
+never_at_start='libtbb|libheron_tbb|libZydis'
 ((static_runtime)) && never_at_start+='|libstdc\+\+|libgcc_s|libfmt|libzstd'
 for cmd in "--version" "run $work/tiny.cwasm" \
   "compile -j 1 $work/many.wat -o $work/serial.cwasm"; do
@@ -41,6 +43,13 @@ for cmd in "--version" "run $work/tiny.cwasm" \
     fail "heron $cmd loads $(grep -E "$never_at_start" <<<"$libs" | xargs)"
   fi
 done
+
+# Disassembling loads libZydis.
+libs=$(loaded "$heron" explore "$work/tiny.wat" --func 0)
+grep '^libZydis\.so' <<<"$libs" >/dev/null ||
+  fail "explore did not load libZydis: $(xargs <<<"$libs")"
+run 0 "$heron" explore "$work/tiny.wat" --func 0
+[[ $out == *"ret"* ]] || fail "explore: no disassembly in '$out'"
 
 # The executable's libstdc++ stays private: it exports no C++ symbol that
 # the libstdc++.so coming with the thread library could bind to.
@@ -87,4 +96,4 @@ if ((failures > 0)); then
   echo "$failures failure(s)"
   exit 1
 fi
-echo "all threads tests passed"
+echo "all start-up library tests passed"
