@@ -1,12 +1,13 @@
-// Chunk planning and the TBB side of parallel indexed work (design note in
-// parallel.h).
+// Chunk planning and the hand-off of parallel indexed work to the threads
+// (design note in parallel.h; the threads themselves in support/tbb/).
 #include "support/parallel.h"
+
+#include <sched.h>
+#include <unistd.h>
 
 #include <algorithm>
 
-#include <oneapi/tbb/info.h>
-#include <oneapi/tbb/task_arena.h>
-#include <oneapi/tbb/task_group.h>
+#include "support/tbb/tbb_threads.h"
 
 namespace heron {
 
@@ -28,7 +29,13 @@ constexpr uint64_t kMaxChunkWeight = 64 * 1024;
 
 uint32_t resolve_thread_count(uint32_t requested) {
   if (requested != 0) return requested;
-  return uint32_t(std::max(1, tbb::info::default_concurrency()));
+  // The affinity mask, as TBB's default concurrency counts it; read here so
+  // that resolving a count never loads TBB.
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0)
+    return uint32_t(std::max(1, CPU_COUNT(&set)));
+  // More CPUs than a cpu_set_t holds: every online one.
+  return uint32_t(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
 }
 
 std::vector<WorkChunk> plan_chunks(std::span<const uint32_t> weights,
@@ -63,18 +70,25 @@ std::vector<WorkChunk> plan_chunks(std::span<const uint32_t> weights,
   return chunks;
 }
 
+namespace {
+
+// The loop crosses into TBB as a C callback: nothing C++ may unwind through
+// the C interface, so an exception from `loop` ends the process here.
+void call_loop(void* loop) noexcept {
+  (*static_cast<const std::function<void()>*>(loop))();
+}
+
+}  // namespace
+
 void run_on_threads(uint32_t threads, const std::function<void()>& loop) {
-  if (threads <= 1) {
+  // Without the threads (TBB could not start them, or the heron executable
+  // could not load its TBB library) the calling thread does whatever work
+  // is left: every loop pulls its work from shared state until there is
+  // none, and no call of it is still running when the backend returns.
+  if (threads <= 1 ||
+      !run_on_tbb_threads(threads, call_loop,
+                          const_cast<std::function<void()>*>(&loop)))
     loop();
-    return;
-  }
-  tbb::task_arena arena(static_cast<int>(threads));
-  arena.execute([&] {
-    tbb::task_group group;
-    for (uint32_t k = 1; k < threads; ++k) group.run([&] { loop(); });
-    loop();
-    group.wait();
-  });
 }
 
 }  // namespace heron

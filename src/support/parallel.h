@@ -15,7 +15,9 @@
 // below it still runs, so the lowest failure is always found. The threads
 // come from oneTBB, inside a task arena sized to the requested count; one
 // thread (or a job too small to share) runs serially in the calling thread
-// without touching TBB.
+// without touching TBB. The TBB code sits behind a C interface in
+// support/tbb/, so that the `heron` executable loads TBB only for a job that
+// uses it (design note in support/tbb/tbb_threads.h).
 #pragma once
 
 #include <algorithm>
@@ -50,7 +52,12 @@ std::vector<WorkChunk> plan_chunks(std::span<const uint32_t> weights,
 // Runs `loop` on `threads` threads at once, the calling thread among them,
 // inside a task arena of that size; returns when every call has returned.
 // A thread TBB starts late may find nothing left to do: loops must pull
-// their work from shared state until there is none.
+// their work from shared state until there is none. When the threads cannot
+// be had (TBB failed, or the heron executable could not load its thread
+// library), `loop` runs in the calling thread alone, possibly after some
+// calls on other threads that all returned: the work gets done either way.
+// An exception thrown by `loop` ends the process (it cannot cross the C
+// interface to TBB).
 void run_on_threads(uint32_t threads, const std::function<void()>& loop);
 
 // The failure of the lowest-indexed failing item of a job, whichever thread

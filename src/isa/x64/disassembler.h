@@ -15,7 +15,9 @@ struct DisasmLine {
 };
 
 // Decodes `code` from the start; undecodable bytes become "(bad)" lines of
-// one byte, so the output always covers the whole buffer.
+// one byte, so the output always covers the whole buffer. When libZydis
+// cannot be loaded (it is loaded on first use), the result is one line of
+// length 0 saying "(cannot disassemble: REASON)".
 std::vector<DisasmLine> disassemble(const uint8_t* code, size_t size,
                                     uint64_t base_address = 0);
 

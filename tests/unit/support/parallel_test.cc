@@ -1,12 +1,16 @@
 // support/parallel.h: chunk planning (every item once, heaviest chunks
-// first, heavy items alone, small jobs serial) and for_each_index (every
-// item runs once with its worker's state, and the reported failure is the
-// lowest-indexed one whatever the schedule).
+// first, heavy items alone, small jobs serial), the thread count of 0 (the
+// affinity mask), run_on_threads (one call of the loop per thread, all done
+// on return) and for_each_index (every item runs once with its worker's
+// state, and the reported failure is the lowest-indexed one whatever the
+// schedule).
 #include "support/parallel.h"
 
 #include <gtest/gtest.h>
+#include <sched.h>
 
 #include <atomic>
+#include <chrono>
 #include <set>
 #include <string>
 #include <thread>
@@ -62,6 +66,40 @@ TEST(PlanChunks, SerialForOneThreadOrLittleWork) {
 TEST(ResolveThreadCount, ZeroMeansHardwareThreads) {
   EXPECT_GE(resolve_thread_count(0), 1u);
   EXPECT_EQ(resolve_thread_count(3), 3u);
+}
+
+TEST(ResolveThreadCount, ZeroFollowsTheAffinityMask) {
+  cpu_set_t saved;
+  ASSERT_EQ(sched_getaffinity(0, sizeof saved, &saved), 0);
+  EXPECT_EQ(resolve_thread_count(0), uint32_t(CPU_COUNT(&saved)));
+  // Pinned to one of its CPUs, this thread may run one thread's work.
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+    if (CPU_ISSET(cpu, &saved)) {
+      CPU_SET(cpu, &one);
+      break;
+    }
+  }
+  ASSERT_EQ(sched_setaffinity(0, sizeof one, &one), 0);
+  const uint32_t pinned = resolve_thread_count(0);
+  ASSERT_EQ(sched_setaffinity(0, sizeof saved, &saved), 0);
+  EXPECT_EQ(pinned, 1u);
+}
+
+TEST(RunOnThreads, CallsTheLoopOncePerThreadAndWaits) {
+  for (uint32_t threads : {1u, 2u, 5u}) {
+    std::atomic<int> calls{0};
+    std::atomic<int> running{0};
+    run_on_threads(threads, [&] {
+      running++;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      calls++;
+      running--;
+    });
+    EXPECT_EQ(calls.load(), int(threads));
+    EXPECT_EQ(running.load(), 0);
+  }
 }
 
 TEST(ForEachIndex, EveryItemOnceWithPerThreadState) {
