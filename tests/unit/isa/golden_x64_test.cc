@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 const char kExpectedMarker[] = ";; expected:\n";
 
 fs::path golden_dir() {
-  return fs::path(__FILE__).parent_path() / ".." / ".." / "golden" / "x64";
+  return fs::path(HERON_SOURCE_DIR) / "tests" / "golden" / "x64";
 }
 
 void check_file(const fs::path& path) {

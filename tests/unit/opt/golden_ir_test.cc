@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 const char kExpectedMarker[] = ";; expected:\n";
 
 fs::path golden_dir() {
-  return fs::path(__FILE__).parent_path() / ".." / ".." / "golden" / "ir";
+  return fs::path(HERON_SOURCE_DIR) / "tests" / "golden" / "ir";
 }
 
 bool run_pass(const std::string& name, ir::Function& f) {

@@ -246,9 +246,7 @@ TEST(Literals, FloatMalformed) {
 // "f") (T.const EXPECTED))` pair of const.wast: LIT and EXPECTED must give the
 // same bits.
 TEST(Literals, ConstWastPairs) {
-  std::string path = std::string(__FILE__);
-  path = path.substr(0, path.rfind("tests/unit/")) +
-         "../shared/testsuite/const.wast";
+  const std::string path = std::string(HERON_TESTSUITE_DIR) + "/const.wast";
   std::ifstream in(path);
   if (!in) GTEST_SKIP() << "testsuite not found at " << path;
   std::stringstream ss;

@@ -25,8 +25,7 @@ namespace fs = std::filesystem;
 const char kExpectedMarker[] = ";; expected:\n";
 
 fs::path golden_dir() {
-  return fs::path(__FILE__).parent_path() / ".." / ".." / "golden" /
-         "translate";
+  return fs::path(HERON_SOURCE_DIR) / "tests" / "golden" / "translate";
 }
 
 bool parse_options(const std::string& input, TranslateOptions* out) {

@@ -27,8 +27,7 @@ namespace fs = std::filesystem;
 
 fs::path testsuite_dir() {
   if (const char* dir = std::getenv("HERON_TESTSUITE_DIR")) return dir;
-  return fs::path(__FILE__).parent_path() / ".." / ".." / ".." / ".." /
-         "shared" / "testsuite";
+  return HERON_TESTSUITE_DIR;
 }
 
 bool is_simd_script(const std::string& name) {
