@@ -43,6 +43,9 @@ struct ValidateOptions {
   // (or an even sample of `max_prefixes` of them plus the section edges).
   bool truncations = false;
   uint32_t max_prefixes = 256;
+  // Threads validating function bodies (0 = every hardware thread); the
+  // verdict and the message do not depend on it.
+  uint32_t threads = 0;
 };
 int run_validate(const ValidateOptions& options);
 

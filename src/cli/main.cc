@@ -197,6 +197,12 @@ int run(int argc, char** argv) {
       app.add_subcommand("validate", "Check that modules are valid");
   validate->add_option("FILE", validate_options.files, "Module (.wasm or .wat)")
       ->required();
+  std::string validate_threads;
+  validate
+      ->add_option("-j,--jobs", validate_threads,
+                   "Threads validating a module's function bodies (default: "
+                   "every hardware thread)")
+      ->type_name("N");
   validate
       ->add_flag("--truncations", validate_options.truncations,
                  "Check that every prefix of each module is rejected cleanly")
@@ -333,7 +339,17 @@ int run(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
 
-  if (*validate) return run_validate(validate_options);
+  if (*validate) {
+    if (!validate_threads.empty()) {
+      auto threads = heron::cli::parse_compile_threads(validate_threads);
+      if (!threads.ok()) {
+        fmt::print(stderr, "-j: {}\n", threads.error().message);
+        return kExitUsage;
+      }
+      validate_options.threads = *threads;
+    }
+    return run_validate(validate_options);
+  }
   if (*wast) {
     if (!apply_engine_flags(wast_engine, &wast_options.engine)) {
       return kExitUsage;

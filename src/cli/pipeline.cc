@@ -20,13 +20,13 @@ const char* stage_name(Stage stage) {
 }
 
 Result<void> check_binary(std::span<const uint8_t> bytes, Stage* failed_stage,
-                          const Features& features) {
+                          const Features& features, uint32_t threads) {
   Result<Module> module = decode_module(bytes);
   if (!module.ok()) {
     if (failed_stage) *failed_stage = Stage::Decode;
     return std::move(module).error();
   }
-  Result<void> valid = validate_module(*module, features);
+  Result<void> valid = validate_module(*module, features, threads);
   if (!valid.ok()) {
     if (failed_stage) *failed_stage = Stage::Validate;
     return std::move(valid).error();

@@ -22,12 +22,14 @@ enum class Stage : uint8_t { Text, Decode, Validate };
 
 const char* stage_name(Stage stage);
 
-// Decodes and validates a binary module; on failure `failed_stage` (when
-// given) says which of the two rejected it. The Module is not returned
-// because it points into `bytes`.
+// Decodes and validates a binary module, the bodies on `threads` threads
+// (resolved: 1 = serially); on failure `failed_stage` (when given) says
+// which of the two rejected it. The Module is not returned because it
+// points into `bytes`.
 Result<void> check_binary(std::span<const uint8_t> bytes,
                           Stage* failed_stage = nullptr,
-                          const Features& features = Features{});
+                          const Features& features = Features{},
+                          uint32_t threads = 1);
 
 // Parses a module in text form and encodes it to binary.
 Result<std::vector<uint8_t>> encode_text(std::string_view source,

@@ -20,6 +20,7 @@
 #include "cli/file_util.h"
 #include "cli/pipeline.h"
 #include "cli/sections.h"
+#include "support/parallel.h"
 
 namespace heron::cli {
 namespace {
@@ -47,14 +48,14 @@ std::string text_location(const Error& error, std::string_view source) {
 }
 
 // Validates one file; returns true when valid.
-bool validate_one(const std::string& file) {
+bool validate_one(const std::string& file, uint32_t threads) {
   Result<std::vector<uint8_t>> bytes = read_file(file);
   if (!bytes.ok()) {
     print_error(file, {}, bytes.error().message);
     return false;
   }
   if (is_binary_input(file, *bytes)) {
-    Result<void> checked = check_binary(*bytes);
+    Result<void> checked = check_binary(*bytes, nullptr, Features{}, threads);
     if (checked.ok()) return true;
     print_error(file, offset_location(checked.error()),
                 checked.error().message);
@@ -68,7 +69,7 @@ bool validate_one(const std::string& file) {
                 encoded.error().message);
     return false;
   }
-  Result<void> checked = check_binary(*encoded);
+  Result<void> checked = check_binary(*encoded, nullptr, Features{}, threads);
   if (checked.ok()) return true;
   std::string message = checked.error().message;
   if (checked.error().has_offset()) {
@@ -184,8 +185,9 @@ int run_validate(const ValidateOptions& options) {
     return total.problems == 0 ? kExitOk : kExitFailure;
   }
   bool all_valid = true;
+  const uint32_t threads = resolve_thread_count(options.threads);
   for (const std::string& file : options.files) {
-    if (!validate_one(file)) all_valid = false;
+    if (!validate_one(file, threads)) all_valid = false;
   }
   return all_valid ? kExitOk : kExitFailure;
 }

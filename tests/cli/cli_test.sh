@@ -38,6 +38,31 @@ printf '\0asm\1\0\0\0' >"$work/empty.wasm"
 run 0 "$heron" validate "$work/empty.wasm"
 [[ -z $out && -z $err ]] || fail "valid module printed '$out$err'"
 
+# validate -j: bodies on several threads, the same verdict and message
+# (the lowest-indexed invalid body) at any count; a bad count is a usage
+# error.
+{
+  echo '(module'
+  for i in $(seq 1 300); do
+    if [[ $i == 150 || $i == 250 ]]; then
+      echo "(func (result i32) (i64.const $i))"
+    else
+      echo "(func (param i32) (result i32) (i32.add (local.get 0) (i32.const $i)))"
+    fi
+  done
+  echo ')'
+} >"$work/many.wat"
+run 1 "$heron" validate -j 1 "$work/many.wat"
+serial=$err
+[[ $serial == *"type mismatch"* ]] || fail "many.wat -j 1: '$serial'"
+for jobs in "-j 2" "--jobs 4" ""; do
+  # shellcheck disable=SC2086
+  run 1 "$heron" validate $jobs "$work/many.wat"
+  [[ $err == "$serial" ]] || fail "validate $jobs: '$err', -j 1 said '$serial'"
+done
+run 2 "$heron" validate -j 0x "$work/empty.wasm"
+[[ $err == "-j: invalid thread count '0x'"* ]] || fail "validate -j 0x: '$err'"
+
 # validate: the magic decides, not the name.
 cp "$work/empty.wasm" "$work/empty-named.wat"
 run 0 "$heron" validate "$work/empty-named.wat"
