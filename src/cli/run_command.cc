@@ -262,18 +262,15 @@ int run_run(const RunOptions& options) {
       input = read_module_input(options.file);
       if (!input) return kExitFailure;
       timings.mark("read");
-      Result<api::Module> compiled =
-          api::Module::from_bytes(engine, input->binary);
+      // The bytes move into the module (messages need only their kind).
+      auto compiled = compile_module_file(engine.shared_impl(), options.file,
+                                          identity, std::move(input->binary));
       if (!compiled.ok()) {
         print_module_error(options.file, *input, compiled.error());
         return kExitFailure;
       }
       module.emplace(std::move(compiled).value());
       timings.mark("compile/link");
-      if (identity) {
-        remember_module_file(engine.shared_impl(), options.file, *identity,
-                             input->binary);
-      }
     }
   }
 

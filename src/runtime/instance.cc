@@ -54,10 +54,10 @@ Result<Module> Module::from_file(const Engine& engine,
     if (!encoded.ok()) return std::move(encoded).error();
     bytes = std::move(encoded).value();
   }
-  auto module = from_bytes(engine, bytes);
-  if (module.ok() && identity)
-    remember_module_file(engine.shared_impl(), path, *identity, bytes);
-  return module;
+  auto cm = compile_module_file(engine.shared_impl(), path, identity,
+                                std::move(bytes));
+  if (!cm.ok()) return std::move(cm).error();
+  return Module(std::move(cm).value());
 }
 
 const std::vector<ImportType>& Module::imports() const {

@@ -41,6 +41,10 @@ std::shared_ptr<const CompiledModule> load_cached(
   return std::move(loaded).value();
 }
 
+Result<std::shared_ptr<const CompiledModule>> compile_module_cached(
+    const std::shared_ptr<EngineImpl>& engine, const CodeCache& cache,
+    const CacheKey& key, std::vector<uint8_t> bytes);
+
 }  // namespace
 
 // With the cache, a module is looked up by its key (module_cache_key: the
@@ -52,7 +56,16 @@ Result<std::shared_ptr<const CompiledModule>> compile_module(
   const CodeCache* cache = engine->code_cache();
   if (!cache) return compile_module_uncached(engine, std::move(bytes));
   const CacheKey key = module_cache_key(engine->config, bytes);
-  if (auto hit = load_cached(engine, *cache, key)) return hit;
+  return compile_module_cached(engine, *cache, key, std::move(bytes));
+}
+
+namespace {
+
+// compile_module with the cache, the key computed.
+Result<std::shared_ptr<const CompiledModule>> compile_module_cached(
+    const std::shared_ptr<EngineImpl>& engine, const CodeCache& cache,
+    const CacheKey& key, std::vector<uint8_t> bytes) {
+  if (auto hit = load_cached(engine, cache, key)) return hit;
   engine->cache_misses.fetch_add(1, std::memory_order_relaxed);
   auto compiled = compile_module_uncached(engine, std::move(bytes));
   if (!compiled.ok()) return compiled;
@@ -63,10 +76,12 @@ Result<std::shared_ptr<const CompiledModule>> compile_module(
       warn(*engine, "module not cached: " + artifact.error().message);
     return compiled;
   }
-  if (auto stored = cache->put(key, *artifact); !stored.ok())
+  if (auto stored = cache.put(key, *artifact); !stored.ok())
     warn(*engine, "module not cached: " + stored.error().message);
   return compiled;
 }
+
+}  // namespace
 
 std::optional<FileIdentity> module_file_identity(
     const std::shared_ptr<EngineImpl>& engine, const std::string& path) {
@@ -84,21 +99,26 @@ std::shared_ptr<const CompiledModule> load_module_by_file(
   return load_cached(engine, *cache, *key);
 }
 
-void remember_module_file(const std::shared_ptr<EngineImpl>& engine,
-                          const std::string& path, const FileIdentity& before,
-                          std::span<const uint8_t> bytes) {
+Result<std::shared_ptr<const CompiledModule>> compile_module_file(
+    const std::shared_ptr<EngineImpl>& engine, const std::string& path,
+    const std::optional<FileIdentity>& before, std::vector<uint8_t> bytes) {
   const CodeCache* cache = engine->code_cache();
-  if (!cache) return;
+  if (!cache || !before) return compile_module(engine, std::move(bytes));
+  const CacheKey key = module_cache_key(engine->config, bytes);
+  auto compiled = compile_module_cached(engine, *cache, key, std::move(bytes));
+  if (!compiled.ok()) return compiled;
+  // Recorded only if the file still has the identity it had before it was
+  // read, and had it for long enough to trust it (file_identity.h).
   std::optional<FileIdentity> after = file_identity(path.c_str());
-  if (!after || *after != before) return;  // changed while being read
   timespec now{};
   clock_gettime(CLOCK_REALTIME, &now);
-  if (!is_settled(before, int64_t(now.tv_sec))) return;
-  const CacheKey module = module_cache_key(engine->config, bytes);
-  if (auto r =
-          cache->remember_file(file_record_key(engine->config, before), module);
-      !r.ok())
-    warn(*engine, "module file not recorded: " + r.error().message);
+  if (after && *after == *before && is_settled(*before, int64_t(now.tv_sec))) {
+    if (auto r =
+            cache->remember_file(file_record_key(engine->config, *before), key);
+        !r.ok())
+      warn(*engine, "module file not recorded: " + r.error().message);
+  }
+  return compiled;
 }
 
 }  // namespace heron

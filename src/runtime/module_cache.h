@@ -8,17 +8,18 @@
 // way):
 //   auto id = module_file_identity(engine, path);     // nullopt: no cache
 //   if (id) if (auto cm = load_module_by_file(engine, *id)) -> done
-//   read the bytes, compile_module(engine, bytes) -> cm
-//   if (id) remember_module_file(engine, path, *id, bytes)
+//   read the bytes (encode text), then
+//   compile_module_file(engine, path, id, std::move(bytes)) -> cm
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
+#include <vector>
 
 #include "cache/file_identity.h"
+#include "heron/error.h"
 
 namespace heron {
 
@@ -36,13 +37,13 @@ std::optional<FileIdentity> module_file_identity(
 std::shared_ptr<const CompiledModule> load_module_by_file(
     const std::shared_ptr<EngineImpl>& engine, const FileIdentity& file);
 
-// Records that the file at `path`, of identity `before` when its bytes
-// were read, holds the module `bytes` (compiled already: its entry is in
-// the cache). Nothing is recorded unless the file still has that identity
-// and is settled (file_identity.h); failures are warned about, never
-// fatal.
-void remember_module_file(const std::shared_ptr<EngineImpl>& engine,
-                          const std::string& path, const FileIdentity& before,
-                          std::span<const uint8_t> bytes);
+// compile_module of `bytes`, read from the file at `path` whose identity
+// was `before` (module_file_identity) before reading; then records that
+// identity with the module's key, unless the file has changed since or is
+// not settled (file_identity.h). Recording failures are warned about,
+// never fatal.
+Result<std::shared_ptr<const CompiledModule>> compile_module_file(
+    const std::shared_ptr<EngineImpl>& engine, const std::string& path,
+    const std::optional<FileIdentity>& before, std::vector<uint8_t> bytes);
 
 }  // namespace heron
