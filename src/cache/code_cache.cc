@@ -110,13 +110,15 @@ bool older_than(const timespec& t, int64_t seconds) {
   return now.tv_sec - t.tv_sec > seconds;
 }
 
-// The file's `size` bytes, or fewer if it ends earlier (truncated).
-Result<std::vector<uint8_t>> read_all(int fd, uint64_t size) {
+// The file's `size` bytes from `offset`, or fewer if it ends earlier
+// (truncated).
+Result<std::vector<uint8_t>> read_all(int fd, uint64_t size,
+                                      uint64_t offset = 0) {
   std::vector<uint8_t> bytes(size);
   size_t done = 0;
   while (done < bytes.size()) {
-    ssize_t n =
-        pread(fd, bytes.data() + done, bytes.size() - done, off_t(done));
+    ssize_t n = pread(fd, bytes.data() + done, bytes.size() - done,
+                      off_t(offset + done));
     if (n < 0) {
       if (errno == EINTR) continue;
       return io_error("read", errno);
@@ -344,20 +346,13 @@ std::optional<std::vector<uint8_t>> CodeCache::get_bytes(
   std::optional<CachedBlob> blob = get(key);
   if (!blob) return std::nullopt;
   if (!blob->in_file()) return std::move(blob->bytes());
-  std::vector<uint8_t> bytes(blob->size());
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = pread(blob->fd(), bytes.data() + done, bytes.size() - done,
-                      off_t(blob->offset() + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      warn("cannot read cache entry " + blob->path() + ": " +
-           (n < 0 ? errno_text(errno) : std::string("truncated")));
-      return std::nullopt;
-    }
-    done += size_t(n);
+  auto bytes = read_all(blob->fd(), blob->size(), blob->offset());
+  if (!bytes.ok() || bytes->size() != blob->size()) {
+    warn("cannot read cache entry " + blob->path() + ": " +
+         (bytes.ok() ? std::string("truncated") : bytes.error().message));
+    return std::nullopt;
   }
-  return bytes;
+  return std::move(bytes).value();
 }
 
 Result<void> CodeCache::put(const CacheKey& key,

@@ -41,26 +41,6 @@ std::shared_ptr<const CompiledModule> load_cached(
   return std::move(loaded).value();
 }
 
-Result<std::shared_ptr<const CompiledModule>> compile_module_cached(
-    const std::shared_ptr<EngineImpl>& engine, const CodeCache& cache,
-    const CacheKey& key, std::vector<uint8_t> bytes);
-
-}  // namespace
-
-// With the cache, a module is looked up by its key (module_cache_key: the
-// compiler build, the settings that change code, the CPU features, the
-// bytes) and loaded without compiling on a hit; a miss compiles and stores
-// the artifact. Nothing about the cache ever fails a compile.
-Result<std::shared_ptr<const CompiledModule>> compile_module(
-    const std::shared_ptr<EngineImpl>& engine, std::vector<uint8_t> bytes) {
-  const CodeCache* cache = engine->code_cache();
-  if (!cache) return compile_module_uncached(engine, std::move(bytes));
-  const CacheKey key = module_cache_key(engine->config, bytes);
-  return compile_module_cached(engine, *cache, key, std::move(bytes));
-}
-
-namespace {
-
 // compile_module with the cache, the key computed.
 Result<std::shared_ptr<const CompiledModule>> compile_module_cached(
     const std::shared_ptr<EngineImpl>& engine, const CodeCache& cache,
@@ -82,6 +62,18 @@ Result<std::shared_ptr<const CompiledModule>> compile_module_cached(
 }
 
 }  // namespace
+
+// With the cache, a module is looked up by its key (module_cache_key: the
+// compiler build, the settings that change code, the CPU features, the
+// bytes) and loaded without compiling on a hit; a miss compiles and stores
+// the artifact. Nothing about the cache ever fails a compile.
+Result<std::shared_ptr<const CompiledModule>> compile_module(
+    const std::shared_ptr<EngineImpl>& engine, std::vector<uint8_t> bytes) {
+  const CodeCache* cache = engine->code_cache();
+  if (!cache) return compile_module_uncached(engine, std::move(bytes));
+  const CacheKey key = module_cache_key(engine->config, bytes);
+  return compile_module_cached(engine, *cache, key, std::move(bytes));
+}
 
 std::optional<FileIdentity> module_file_identity(
     const std::shared_ptr<EngineImpl>& engine, const std::string& path) {

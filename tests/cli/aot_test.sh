@@ -154,15 +154,7 @@ run 0 "$heron" wast --aot-roundtrip --require-execution \
 
 # The artifact does not depend on the number of compiling threads: a module
 # big enough to be split among threads gives the same bytes at -j 1 and -j 2.
-{
-  echo "(module (memory 1)"
-  for i in $(seq 0 599); do
-    echo "(func (export \"f$i\") (param i32) (result i32)
-      (i32.add (i32.mul (local.get 0) (i32.const $i))
-               (i32.load (i32.and (local.get 0) (i32.const 0xfffc)))))"
-  done
-  echo ")"
-} >"$work/many.wat"
+many_functions_wat "$work/many.wat"
 run 0 "$heron" compile -j 1 "$work/many.wat" -o "$work/many1.cwasm"
 run 0 "$heron" compile -j 2 "$work/many.wat" -o "$work/many2.cwasm"
 cmp -s "$work/many1.cwasm" "$work/many2.cwasm" ||

@@ -19,16 +19,8 @@ loaded() {
     sed -n 's/^[[:space:]]*[0-9]*:[[:space:]]*file=\([^ ]*\) .*/\1/p' | xargs -rn1 basename
 }
 
-# A module big enough to be split among threads (as in aot_test.sh).
-{
-  echo "(module (memory 1)"
-  for i in $(seq 0 599); do
-    echo "(func (export \"f$i\") (param i32) (result i32)
-      (i32.add (i32.mul (local.get 0) (i32.const $i))
-               (i32.load (i32.and (local.get 0) (i32.const 0xfffc)))))"
-  done
-  echo ")"
-} >"$work/many.wat"
+# A module big enough to be split among threads.
+many_functions_wat "$work/many.wat"
 echo '(module (func (export "_start")))' >"$work/tiny.wat"
 run 0 "$heron" compile "$work/tiny.wat" -o "$work/tiny.cwasm"
 

@@ -23,3 +23,17 @@ run() {
     fail "'$*' exited $status, expected $expected (stdout: $out; stderr: $err)"
   fi
 }
+
+# many_functions_wat FILE: a module of 600 exported functions, big enough to
+# be split among compiling threads; f599(x) = 599 x + memory[x & 0xfffc].
+many_functions_wat() {
+  {
+    echo "(module (memory 1)"
+    for i in $(seq 0 599); do
+      echo "(func (export \"f$i\") (param i32) (result i32)
+        (i32.add (i32.mul (local.get 0) (i32.const $i))
+                 (i32.load (i32.and (local.get 0) (i32.const 0xfffc)))))"
+    done
+    echo ")"
+  } >"$1"
+}
